@@ -1,0 +1,54 @@
+import { formatDateTime } from '@/lib/format';
+import type { ApiKey } from '@/lib/types';
+import { RevokeKeyButton } from './revoke-key-button';
+
+/** Only the first characters of a key are stored in the clear; they are enough to recognise it. */
+function keyHint(apiKey: ApiKey): string {
+  return `${apiKey.start ?? apiKey.prefix}…`;
+}
+
+export function KeysTable({ keys }: { keys: ApiKey[] }) {
+  if (keys.length === 0) return <p className="muted">No API keys yet. Create one above.</p>;
+  return (
+    <div className="table-wrap">
+      <table className="table">
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Key</th>
+            <th scope="col">Scopes</th>
+            <th scope="col">Created</th>
+            <th scope="col">Last used</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {keys.map((apiKey) => (
+            <tr key={apiKey.id}>
+              <th scope="row">{apiKey.name || <span className="muted">(unnamed)</span>}</th>
+              <td>
+                <code>{keyHint(apiKey)}</code>
+              </td>
+              <td>
+                <ul className="chips">
+                  {apiKey.scopes.map((scope) => (
+                    <li key={scope} className="chip">
+                      {scope}
+                    </li>
+                  ))}
+                </ul>
+              </td>
+              <td>{formatDateTime(apiKey.createdAt)}</td>
+              <td>{formatDateTime(apiKey.lastUsedAt)}</td>
+              <td className="actions">
+                <RevokeKeyButton apiKey={apiKey} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

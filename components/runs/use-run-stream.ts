@@ -1,0 +1,58 @@
+'use client';
+import { useQueryClient } from '@tanstack/react-query';
+import { useReducer } from 'react';
+import { appendToLog, applyToOutputs, type LogEntry, type ModelOutput } from '@/lib/events';
+import { useTRPC } from '@/lib/trpc';
+import type { StreamEvent } from '@/lib/types';
+import { useCoalesced, useEventStream } from '@/lib/use-event-stream';
+import { RUN_TERMINAL_EVENTS } from '@/lib/work';
+
+interface RunStreamState {
+  lastSeq: number;
+  log: LogEntry[];
+  outputs: ModelOutput[];
+  /** The status the terminal event announced, before the run query has caught up. */
+  finalStatus: string | null;
+}
+
+const initial: RunStreamState = { lastSeq: 0, log: [], outputs: [], finalStatus: null };
+
+function reduce(state: RunStreamState, incoming: StreamEvent[]): RunStreamState {
+  const events = incoming.filter((e) => e.seq > state.lastSeq);
+  if (events.length === 0) return state;
+  const terminal = events.find((e) => RUN_TERMINAL_EVENTS.has(e.type));
+  const status = terminal?.data?.status;
+  return {
+    lastSeq: events[events.length - 1]!.seq,
+    log: appendToLog(state.log, events),
+    outputs: applyToOutputs(state.outputs, events),
+    finalStatus: terminal ? (typeof status === 'string' ? status : terminal.type.replace(/^run_/, '')) : state.finalStatus,
+  };
+}
+
+/**
+ * Follows `/v1/runs/{id}/events` from the first event (so the log and the model output are whole
+ * on a fresh page load) and refreshes the run and the approvals as things happen. Deltas only carry
+ * text, so they do not trigger a refetch.
+ */
+export function useRunStream(runId: string) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [state, dispatch] = useReducer(reduce, initial);
+
+  const refresh = useCoalesced(() => {
+    void queryClient.invalidateQueries({ queryKey: trpc.runs.get.queryKey({ id: runId }) });
+    void queryClient.invalidateQueries(trpc.approvals.list.pathFilter());
+    void queryClient.invalidateQueries(trpc.runs.list.pathFilter());
+  }, 250);
+
+  const stream = useEventStream(`/v1/runs/${encodeURIComponent(runId)}/events`, {
+    onEvents: (events) => {
+      dispatch(events);
+      if (events.some((e) => e.type !== 'model_output_delta')) refresh();
+    },
+    isFinal: (event) => RUN_TERMINAL_EVENTS.has(event.type),
+  });
+
+  return { ...state, connection: stream.state, reconnect: stream.reconnect };
+}

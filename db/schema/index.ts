@@ -1,0 +1,6 @@
+export * from './auth';
+export * from './files';
+export * from './events';
+export * from './work';
+export * from './usage';
+export * from './models';

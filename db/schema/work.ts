@@ -1,0 +1,182 @@
+/**
+ * Runs, sessions, turns, messages, steps and approvals: the state the engine moves forward.
+ * Status columns hold the canonical vocabulary of server/core/work/status.ts; dialects map it.
+ */
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+
+export interface PermissionPolicy {
+  read: 'allow' | 'ask' | 'deny';
+  write: 'allow' | 'ask' | 'deny';
+  bash: 'allow' | 'ask' | 'deny';
+  /** Named profile the policy came from, for display. */
+  profile?: string;
+  /** What an unanswered approval becomes after `approvalTimeoutMs`. */
+  onTimeout?: 'deny' | 'approve';
+  approvalTimeoutMs?: number;
+}
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
+
+export const workspace = pgTable('workspace', {
+  id: text('id').primaryKey(),
+  // Realpath, under one of WORKSPACE_ROOTS.
+  path: text('path').notNull().unique(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+export const run = pgTable(
+  'run',
+  {
+    id: text('id').primaryKey(),
+    workspacePath: text('workspace_path').notNull(),
+    specPath: text('spec_path'),
+    prompt: text('prompt').notNull(),
+    modelRef: text('model_ref').notNull(),
+    status: text('status').notNull(),
+    policy: jsonb('policy').$type<PermissionPolicy>().notNull(),
+    error: text('error'),
+    // Which face created it (agentd, echohelix, autopack, dashboard…): dialect-specific fields live in metadata.
+    origin: text('origin').notNull(),
+    metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
+    createdBy: text('created_by').notNull(),
+    cancelRequestedAt: ts('cancel_requested_at'),
+    // The process advancing it holds a lease it keeps renewing; an expired lease means that process
+    // died, and another (or the restarted one) takes the work over.
+    leaseOwner: text('lease_owner'),
+    leaseExpiresAt: ts('lease_expires_at'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    startedAt: ts('started_at'),
+    completedAt: ts('completed_at'),
+  },
+  (t) => [index('run_created_idx').on(t.createdAt), index('run_status_idx').on(t.status)],
+);
+
+export const agentSession = pgTable(
+  'agent_session',
+  {
+    id: text('id').primaryKey(),
+    workspacePath: text('workspace_path').notNull(),
+    status: text('status').notNull(),
+    mode: text('mode').notNull().default('chat'),
+    specPath: text('spec_path'),
+    systemPrompt: text('system_prompt'),
+    modelRef: text('model_ref').notNull(),
+    title: text('title'),
+    policy: jsonb('policy').$type<PermissionPolicy>().notNull(),
+    autoRun: boolean('auto_run').notNull().default(true),
+    origin: text('origin').notNull(),
+    metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
+    parentId: text('parent_id'),
+    lastTurnId: text('last_turn_id'),
+    error: text('error'),
+    createdBy: text('created_by').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    closedAt: ts('closed_at'),
+  },
+  (t) => [index('agent_session_created_idx').on(t.createdAt)],
+);
+
+export const turn = pgTable(
+  'turn',
+  {
+    id: text('id').primaryKey(),
+    sessionId: text('session_id')
+      .notNull()
+      .references(() => agentSession.id, { onDelete: 'cascade' }),
+    index: integer('index').notNull(),
+    status: text('status').notNull(),
+    error: text('error'),
+    // A retry is a new turn that points at the failed one; the failed one keeps its history.
+    retryOf: text('retry_of'),
+    cancelRequestedAt: ts('cancel_requested_at'),
+    // Why it was cancelled: `interrupted` (EchoHelix/Aegis interrupt) or `canceled`.
+    cancelAs: text('cancel_as'),
+    // The process advancing it holds a lease it keeps renewing; an expired lease means that process
+    // died, and another (or the restarted one) takes the work over.
+    leaseOwner: text('lease_owner'),
+    leaseExpiresAt: ts('lease_expires_at'),
+
+    createdAt: ts('created_at').notNull().defaultNow(),
+    startedAt: ts('started_at'),
+    completedAt: ts('completed_at'),
+  },
+  (t) => [uniqueIndex('turn_session_index_idx').on(t.sessionId, t.index)],
+);
+
+export interface MessagePart {
+  type: 'text' | 'image' | 'tool_use' | 'tool_result';
+  text?: string;
+  ref?: string;
+  mime_type?: string;
+  tool_call_id?: string;
+  tool_name?: string;
+  tool_input?: unknown;
+  is_error?: boolean;
+}
+
+export const message = pgTable(
+  'message',
+  {
+    id: text('id').primaryKey(),
+    sessionId: text('session_id')
+      .notNull()
+      .references(() => agentSession.id, { onDelete: 'cascade' }),
+    turnId: text('turn_id'),
+    sequence: integer('sequence').notNull(),
+    role: text('role').notNull(),
+    parts: jsonb('parts').$type<MessagePart[]>().notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('message_session_sequence_idx').on(t.sessionId, t.sequence)],
+);
+
+/**
+ * One model call or one tool call of a run or turn. A finished step keeps its output, so work that
+ * resumes after a crash replays finished steps from here instead of calling the model again.
+ */
+export const step = pgTable(
+  'step',
+  {
+    id: text('id').primaryKey(),
+    // The run or turn the step belongs to.
+    ownerId: text('owner_id').notNull(),
+    index: integer('index').notNull(),
+    kind: text('kind').notNull(),
+    title: text('title').notNull(),
+    status: text('status').notNull(),
+    needsApproval: boolean('needs_approval').notNull().default(false),
+    toolName: text('tool_name'),
+    toolCallId: text('tool_call_id'),
+    command: text('command'),
+    input: jsonb('input'),
+    output: jsonb('output'),
+    startedAt: ts('started_at'),
+    completedAt: ts('completed_at'),
+  },
+  (t) => [uniqueIndex('step_owner_index_idx').on(t.ownerId, t.index)],
+);
+
+export const approval = pgTable(
+  'approval',
+  {
+    id: text('id').primaryKey(),
+    runId: text('run_id'),
+    sessionId: text('session_id'),
+    turnId: text('turn_id'),
+    stepId: text('step_id').notNull().unique(),
+    toolCallId: text('tool_call_id').notNull(),
+    toolName: text('tool_name').notNull(),
+    category: text('category').notNull(),
+    summary: text('summary').notNull(),
+    input: jsonb('input'),
+    status: text('status').notNull(),
+    decidedBy: text('decided_by'),
+    reason: text('reason'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    decidedAt: ts('decided_at'),
+    expiresAt: ts('expires_at'),
+  },
+  (t) => [index('approval_status_idx').on(t.status)],
+);

@@ -1,0 +1,27 @@
+import { hasScope, SCOPES, type Scope } from './scopes';
+
+/**
+ * Who is making a request. Every credential style of every dialect (admin token, user session,
+ * API key, paired device) resolves to one of these, and authorization only ever looks at `scopes`.
+ */
+export interface Principal {
+  kind: 'admin' | 'user' | 'api_key' | 'device' | 'anonymous';
+  /** Stable id: `admin`, a user id, a key id or a device address. */
+  id: string;
+  name: string;
+  scopes: ReadonlySet<Scope>;
+  /** The user behind a session or a user-owned key. */
+  userId?: string;
+  /** The session token, for logout. */
+  sessionToken?: string;
+}
+
+export const ADMIN_PRINCIPAL_ID = 'admin';
+
+export function adminPrincipal(name = 'admin'): Principal {
+  return { kind: 'admin', id: ADMIN_PRINCIPAL_ID, name, scopes: new Set(SCOPES) };
+}
+
+export function can(principal: Principal | null | undefined, scope: Scope): boolean {
+  return !!principal && hasScope(principal.scopes, scope);
+}

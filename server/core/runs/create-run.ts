@@ -1,0 +1,72 @@
+import fs from 'node:fs/promises';
+import type { PermissionPolicy } from '@/db/schema';
+import { run } from '@/db/schema';
+import type { Principal } from '@/server/auth/principal';
+import { assertNoEmergencyStop } from '@/server/core/emergency/emergency-state';
+import { runStream } from '@/server/core/events/streams';
+import { inTransaction } from '@/server/core/events/unit-of-work';
+import { chooseModel } from '@/server/core/models/choose-model';
+import { badRequest } from '@/server/core/shared/errors';
+import { newId } from '@/server/core/shared/ids';
+import { assertWithinQuota } from '@/server/core/usage/quota';
+import { resolveInsideWorkspace, resolveWorkspace } from '@/server/core/workspaces/resolve-workspace';
+import { defaultPolicy } from '@/server/engine/policy';
+import type { WorkDeps } from '@/server/core/work/deps';
+import { getRun } from './get-run';
+import type { RunDto } from './run-dto';
+
+const MAX_SPEC_BYTES = 1024 * 1024;
+
+export interface CreateRunInput {
+  workspacePath: string;
+  /** A spec file (relative to the workspace or absolute inside it) whose text is the task… */
+  specPath?: string;
+  /** …or the task as text. */
+  prompt?: string;
+  model?: string;
+  policy?: PermissionPolicy;
+  /** Which face created it; dialect-specific fields ride in metadata. */
+  origin: string;
+  metadata?: Record<string, unknown>;
+  /** Field names as the caller's dialect spells them, for 400 messages. */
+  fields?: { workspacePath?: string; specPath?: string; prompt?: string; model?: string };
+}
+
+/** Creates a queued run and hands it to the engine. Refused during an emergency stop or over quota. */
+export async function createRun(deps: WorkDeps, principal: Principal, input: CreateRunInput): Promise<RunDto> {
+  const f = { workspacePath: 'workspace_path', specPath: 'spec_path', prompt: 'prompt', model: 'model', ...input.fields };
+  await assertNoEmergencyStop(deps.db);
+  const workspace = await resolveWorkspace(deps.env, input.workspacePath, f.workspacePath);
+  let prompt = input.prompt?.trim() ?? '';
+  let specPath: string | null = null;
+  if (input.specPath) {
+    specPath = await resolveInsideWorkspace(workspace, input.specPath, f.specPath, { mustExist: true });
+    const stat = await fs.stat(specPath);
+    if (!stat.isFile()) throw badRequest('must be a file', f.specPath);
+    if (stat.size > MAX_SPEC_BYTES) throw badRequest(`is larger than ${MAX_SPEC_BYTES} bytes`, f.specPath);
+    const spec = await fs.readFile(specPath, 'utf8');
+    prompt = prompt ? `${spec}\n\n${prompt}` : spec;
+  }
+  if (!prompt) throw badRequest(input.specPath ? 'the spec file is empty' : 'is required (or give a spec file)', input.specPath ? f.specPath : f.prompt);
+  const modelRef = await chooseModel(deps, input.model, f.model);
+  await assertWithinQuota(deps, modelRef.split(':')[0]!);
+
+  const id = newId('run');
+  await inTransaction(deps, async (tx, emit) => {
+    await tx.insert(run).values({
+      id,
+      workspacePath: workspace,
+      specPath,
+      prompt,
+      modelRef,
+      status: 'queued',
+      policy: input.policy ?? defaultPolicy(),
+      origin: input.origin,
+      metadata: input.metadata ?? {},
+      createdBy: principal.id,
+    });
+    await emit(runStream(id), { type: 'run_created', data: { message: 'run queued', status: 'queued', model: modelRef, workspace_path: workspace, spec_path: specPath } });
+  });
+  await deps.engine.enqueue({ kind: 'run', id });
+  return getRun(deps.db, id);
+}

@@ -1,0 +1,52 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import yazl from 'yazl';
+import type { Db } from '@/db/client';
+import { readEvents } from '@/server/core/events/read-events';
+import { runStream, type StoredEvent } from '@/server/core/events/streams';
+import { getRun } from './get-run';
+import type { RunDto } from './run-dto';
+
+export function artifactsDir(dataDir: string, runId: string): string {
+  return path.join(dataDir, 'artifacts', runId);
+}
+
+async function listFiles(dir: string, prefix = ''): Promise<string[]> {
+  const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
+  const out: string[] = [];
+  for (const e of entries) {
+    if (e.isSymbolicLink()) continue;
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...(await listFiles(path.join(dir, e.name), rel)));
+    else if (e.isFile()) out.push(rel);
+  }
+  return out;
+}
+
+/**
+ * The run as a zip: `run.json`, `events.ndjson` (every event of the run's stream, one per line,
+ * in the shape the caller's dialect streams them) and `artifacts/…`.
+ */
+export async function exportRun(
+  deps: { db: Db; env: { dataDir: string } },
+  runId: string,
+  shape: { run: (run: RunDto) => unknown; event: (event: StoredEvent) => unknown },
+): Promise<Buffer> {
+  const run = await getRun(deps.db, runId);
+  const events: StoredEvent[] = [];
+  for (let from = 1; ; ) {
+    const page = await readEvents(deps.db, runStream(runId), from, 1000);
+    events.push(...page);
+    if (page.length < 1000) break;
+    from = page.at(-1)!.seq + 1;
+  }
+  const zip = new yazl.ZipFile();
+  zip.addBuffer(Buffer.from(`${JSON.stringify(shape.run(run), null, 2)}\n`), 'run.json');
+  zip.addBuffer(Buffer.from(events.map((e) => `${JSON.stringify(shape.event(e))}\n`).join('')), 'events.ndjson');
+  const dir = artifactsDir(deps.env.dataDir, runId);
+  for (const rel of await listFiles(dir)) zip.addFile(path.join(dir, rel), `artifacts/${rel}`);
+  zip.end();
+  const chunks: Buffer[] = [];
+  for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}

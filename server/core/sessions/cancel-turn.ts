@@ -1,0 +1,37 @@
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import { turn } from '@/db/schema';
+import { sessionStream } from '@/server/core/events/streams';
+import { inTransaction } from '@/server/core/events/unit-of-work';
+import { AppError } from '@/server/core/shared/errors';
+import type { WorkDeps } from '@/server/core/work/deps';
+import { isTerminalTurn } from '@/server/core/work/status';
+import { finish } from '@/server/engine/transitions';
+import { findSessionRow } from './get-session';
+
+/**
+ * Cancels (or interrupts) the session's active turn, or the named one. Ends within a second: at
+ * once when nobody is executing it, by aborting it where it runs otherwise. No active turn → 409.
+ */
+export async function cancelTurn(deps: WorkDeps, sessionId: string, opts: { turnId?: string; as?: 'canceled' | 'interrupted' } = {}): Promise<{ turnId: string }> {
+  await findSessionRow(deps.db, sessionId);
+  const where = opts.turnId
+    ? and(eq(turn.sessionId, sessionId), eq(turn.id, opts.turnId))
+    : and(eq(turn.sessionId, sessionId), inArray(turn.status, ['pending', 'running', 'waiting_approval']));
+  const [t] = await deps.db.select().from(turn).where(where).orderBy(desc(turn.index)).limit(1);
+  if (!t || isTerminalTurn(t.status)) throw new AppError('CONFLICT', 'no turn is in progress', { code: 'NO_ACTIVE_TURN' });
+  const as = opts.as ?? 'canceled';
+  await deps.db.update(turn).set({ cancelRequestedAt: new Date(), cancelAs: as }).where(eq(turn.id, t.id));
+  const item = { kind: 'turn' as const, id: t.id, streamId: sessionStream(sessionId), sessionId };
+  if (deps.engine.isRunningHere(t.id)) {
+    deps.engine.abortLocal(t.id);
+    const deadline = Date.now() + 2_000;
+    while (Date.now() < deadline) {
+      const [now] = await deps.db.select({ status: turn.status }).from(turn).where(eq(turn.id, t.id));
+      if (!now || isTerminalTurn(now.status)) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  } else if (t.status !== 'running') {
+    await inTransaction(deps, (tx, emit) => finish(tx, emit, item, as, { error: as === 'interrupted' ? 'interrupted' : 'canceled by request' }));
+  }
+  return { turnId: t.id };
+}

@@ -1,0 +1,44 @@
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import { step, turn } from '@/db/schema';
+import { inTransaction } from '@/server/core/events/unit-of-work';
+import { AppError, badRequest } from '@/server/core/shared/errors';
+import { newId } from '@/server/core/shared/ids';
+import type { WorkDeps } from '@/server/core/work/deps';
+import { lockOwner, nextStepIndex } from '@/server/engine/step-index';
+import { findSessionRow } from './get-session';
+import { insertMessage } from './post-message';
+
+/**
+ * Adds input to the active turn instead of starting a new one: the text becomes a user message of
+ * that turn and an `input` step, so the turn's next model call sees it (and a turn that was about
+ * to finish makes one more call to answer it). No active turn → 400.
+ */
+export async function steerTurn(deps: WorkDeps, sessionId: string, text: string, expectedTurnId?: string): Promise<{ turnId: string }> {
+  if (!text.trim()) throw badRequest('is required', 'prompt');
+  await findSessionRow(deps.db, sessionId);
+  const [active] = await deps.db
+    .select()
+    .from(turn)
+    .where(and(eq(turn.sessionId, sessionId), inArray(turn.status, ['pending', 'running', 'waiting_approval'])))
+    .orderBy(desc(turn.index))
+    .limit(1);
+  if (!active) throw new AppError('BAD_REQUEST', 'no turn is in progress to steer', { code: 'NO_ACTIVE_TURN' });
+  if (expectedTurnId && expectedTurnId !== active.id) throw new AppError('CONFLICT', `the active turn is ${active.id}, not ${expectedTurnId}`, { code: 'TURN_MISMATCH' });
+  await inTransaction(deps, async (tx, emit) => {
+    await lockOwner(tx, { kind: 'turn', id: active.id });
+    await tx.insert(step).values({
+      id: newId('step'),
+      ownerId: active.id,
+      index: nextStepIndex(active.id),
+      kind: 'input',
+      title: 'Steered input',
+      status: 'succeeded',
+      output: { text },
+      completedAt: new Date(),
+    });
+    await insertMessage(tx, emit, sessionId, active.id, 'user', [{ type: 'text', text }]);
+    await emit(`session:${sessionId}`, { type: 'turn_steered', data: { turn_id: active.id } });
+  });
+  await deps.engine.enqueue({ kind: 'turn', id: active.id });
+  return { turnId: active.id };
+}

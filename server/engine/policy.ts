@@ -1,0 +1,33 @@
+/**
+ * Permission policy: for each tool category, allow, ask (a human approves) or deny. Named profiles
+ * give the common combinations; the default asks before anything changes the workspace.
+ */
+import type { PermissionPolicy } from '@/db/schema';
+import type { ToolCategory } from './tools/types';
+
+export type Decision = 'allow' | 'ask' | 'deny';
+
+export const PROFILES: Record<string, PermissionPolicy> = {
+  default: { profile: 'default', read: 'allow', write: 'ask', bash: 'ask' },
+  // Everything runs without asking: for trusted automation and sandboxes.
+  trusted: { profile: 'trusted', read: 'allow', write: 'allow', bash: 'allow' },
+  // Edits are fine, commands need a human.
+  'accept-edits': { profile: 'accept-edits', read: 'allow', write: 'allow', bash: 'ask' },
+  // Look, don't touch.
+  'read-only': { profile: 'read-only', read: 'allow', write: 'deny', bash: 'deny' },
+  // Ask about everything, reads included.
+  strict: { profile: 'strict', read: 'ask', write: 'ask', bash: 'ask' },
+};
+
+export function policyFromProfile(name: string | undefined): PermissionPolicy | undefined {
+  return name ? PROFILES[name] : undefined;
+}
+
+export function defaultPolicy(): PermissionPolicy {
+  return { ...PROFILES.default! };
+}
+
+export function decide(policy: PermissionPolicy, category: ToolCategory): Decision {
+  if (category === 'none') return 'allow';
+  return policy[category];
+}

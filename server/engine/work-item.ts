@@ -1,0 +1,83 @@
+/**
+ * A run or a session turn, seen uniformly by the executor: both are an agent loop in a workspace
+ * with a model, a policy, a stream to report to and a status to move along.
+ */
+import { and, asc, eq, lte } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { agentSession, message, run, turn, type MessagePart, type PermissionPolicy } from '@/db/schema';
+import { runStream, sessionStream } from '@/server/core/events/streams';
+
+export interface WorkRef {
+  kind: 'run' | 'turn';
+  id: string;
+}
+
+export interface WorkItem extends WorkRef {
+  streamId: string;
+  status: string;
+  workspacePath: string;
+  modelRef: string;
+  policy: PermissionPolicy;
+  cancelRequested: boolean;
+  cancelAs: 'canceled' | 'interrupted';
+  principalId: string;
+  runId?: string;
+  sessionId?: string;
+  turnId?: string;
+  system?: string;
+  /** Run: the prompt (spec text). Turn: the session's history up to and including this turn's input. */
+  prompt?: string;
+  history?: Array<{ role: string; parts: MessagePart[]; turnId: string | null }>;
+}
+
+export async function loadWorkItem(db: Db, ref: WorkRef): Promise<WorkItem | undefined> {
+  if (ref.kind === 'run') {
+    const [r] = await db.select().from(run).where(eq(run.id, ref.id)).limit(1);
+    if (!r) return undefined;
+    return {
+      ...ref,
+      streamId: runStream(r.id),
+      status: r.status,
+      workspacePath: r.workspacePath,
+      modelRef: r.modelRef,
+      policy: r.policy,
+      cancelRequested: !!r.cancelRequestedAt,
+      cancelAs: 'canceled',
+      principalId: r.createdBy,
+      runId: r.id,
+      prompt: r.prompt,
+    };
+  }
+  const [t] = await db.select().from(turn).where(eq(turn.id, ref.id)).limit(1);
+  if (!t) return undefined;
+  const [s] = await db.select().from(agentSession).where(eq(agentSession.id, t.sessionId)).limit(1);
+  if (!s) return undefined;
+  // This turn's user input is the last message it owns with role user; the model sees everything up to it.
+  const [input] = await db
+    .select({ sequence: message.sequence })
+    .from(message)
+    .where(and(eq(message.sessionId, s.id), eq(message.turnId, t.id), eq(message.role, 'user')))
+    .orderBy(asc(message.sequence))
+    .limit(1);
+  const history = await db
+    .select({ role: message.role, parts: message.parts, turnId: message.turnId })
+    .from(message)
+    .where(input ? and(eq(message.sessionId, s.id), lte(message.sequence, input.sequence)) : eq(message.sessionId, s.id))
+    .orderBy(asc(message.sequence));
+  return {
+    ...ref,
+    streamId: sessionStream(s.id),
+    status: t.status,
+    workspacePath: s.workspacePath,
+    modelRef: s.modelRef,
+    policy: s.policy,
+    cancelRequested: !!t.cancelRequestedAt,
+    cancelAs: t.cancelAs === 'interrupted' ? 'interrupted' : 'canceled',
+    principalId: s.createdBy,
+    sessionId: s.id,
+    turnId: t.id,
+    system: s.systemPrompt ?? undefined,
+    // Earlier turns' messages, and this turn's user input; this turn's own output comes from its steps.
+    history: history.filter((m) => m.turnId !== t.id || m.role === 'user'),
+  };
+}

@@ -1,0 +1,49 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EnvError, parseEnv } from './env';
+
+describe('parseEnv', () => {
+  it('defaults to loopback, port 8787 and ./data', () => {
+    const env = parseEnv({});
+    expect(env).toMatchObject({ host: '127.0.0.1', port: 8787, dataDir: path.resolve('data'), authDisabled: false, databaseUrl: undefined });
+    expect(env.workspaceRoots).toEqual([path.resolve('data', 'workspaces')]);
+    expect(env.maxUploadBytes).toBe(25 * 1024 * 1024);
+  });
+
+  it('accepts each dialect\u2019s name for the bootstrap token', () => {
+    for (const name of ['ADMIN_TOKEN', 'BRIDGE_AUTH_TOKEN', 'HARNESS_AUTH_TOKEN', 'AEGIS_AUTH_TOKEN', 'AUTOPACK_API_KEY']) {
+      expect(parseEnv({ [name]: 'a-long-enough-token' }).adminToken).toBe('a-long-enough-token');
+    }
+  });
+
+  it('refuses aliases that disagree, and short tokens', () => {
+    expect(() => parseEnv({ ADMIN_TOKEN: 'a-long-enough-token', AEGIS_AUTH_TOKEN: 'another-long-token' })).toThrow(/disagree/);
+    expect(() => parseEnv({ ADMIN_TOKEN: 'short' })).toThrow(/16 characters/);
+  });
+
+  it('refuses AUTH_DISABLED unless bound to loopback', () => {
+    expect(parseEnv({ AUTH_DISABLED: '1' }).authDisabled).toBe(true);
+    expect(() => parseEnv({ AUTH_DISABLED: '1', HOST: '0.0.0.0' })).toThrow(/loopback/);
+  });
+
+  it('names every bad variable', () => {
+    try {
+      parseEnv({ PORT: 'eighty', DATABASE_URL: 'mysql://x', MAX_UPLOAD_BYTES: '-1' });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(EnvError);
+      const text = (err as EnvError).message;
+      for (const name of ['PORT', 'DATABASE_URL', 'MAX_UPLOAD_BYTES']) expect(text).toContain(name);
+    }
+  });
+
+  it('splits WORKSPACE_ROOTS on commas or colons', () => {
+    expect(parseEnv({ WORKSPACE_ROOTS: '/srv/a,/srv/b:/srv/c' }).workspaceRoots).toEqual(['/srv/a', '/srv/b', '/srv/c']);
+  });
+
+  it('enables an OAuth provider only with both its id and secret', () => {
+    expect(parseEnv({ GITHUB_CLIENT_ID: 'id', GITHUB_CLIENT_SECRET: 'secret' }).oauthProviders.map((p) => p.id)).toEqual(['github']);
+    expect(() => parseEnv({ GITHUB_CLIENT_ID: 'id' })).toThrow(/GITHUB_CLIENT_SECRET/);
+    expect(() => parseEnv({ OIDC_CLIENT_ID: 'id', OIDC_CLIENT_SECRET: 's' })).toThrow(/OIDC_ISSUER/);
+  });
+});

@@ -1,0 +1,196 @@
+/**
+ * The only reader of process.env. Everything the server can be configured with is declared here,
+ * validated once, and handed around as a typed object so a typo fails at start with a clear message
+ * instead of surfacing as `undefined` deep inside a request.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
+
+const flag = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off', ''])
+  .optional()
+  .transform((v) => v === '1' || v === 'true' || v === 'yes' || v === 'on');
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined));
+
+const rawSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: optionalString.refine((v) => !v || /^postgres(ql)?:\/\//.test(v), {
+    message: 'must be a postgres:// or postgresql:// URL',
+  }),
+  ADMIN_TOKEN: optionalString,
+  // The dialects' own names for the bootstrap token; any one of them may be set instead of ADMIN_TOKEN.
+  BRIDGE_AUTH_TOKEN: optionalString,
+  HARNESS_AUTH_TOKEN: optionalString,
+  AEGIS_AUTH_TOKEN: optionalString,
+  AUTOPACK_API_KEY: optionalString,
+  WORKSPACE_ROOTS: optionalString,
+  MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
+  AUTH_DISABLED: flag,
+  AUTH_SECRET: optionalString.refine((v) => !v || v.length >= 32, { message: 'must be at least 32 characters' }),
+  PUBLIC_URL: optionalString.refine((v) => !v || /^https?:\/\//.test(v), { message: 'must be an http(s) URL' }),
+  SIGNUP_ENABLED: z
+    .enum(['1', '0', 'true', 'false', ''])
+    .optional()
+    .transform((v) => v === undefined || v === '' || v === '1' || v === 'true'),
+  GITHUB_CLIENT_ID: optionalString,
+  GITHUB_CLIENT_SECRET: optionalString,
+  GOOGLE_CLIENT_ID: optionalString,
+  GOOGLE_CLIENT_SECRET: optionalString,
+  OIDC_ISSUER: optionalString,
+  OIDC_CLIENT_ID: optionalString,
+  OIDC_CLIENT_SECRET: optionalString,
+  OIDC_NAME: optionalString,
+  AUTOPACK_ENABLE_PHASE6_METRICS: flag,
+  AUTOPACK_ENABLE_CONSOLIDATED_METRICS: flag,
+  NODE_ENV: z.string().optional(),
+  DAILY_TOKEN_QUOTA: optionalString.refine((v) => !v || /^\s*[\w.-]+:\d+\s*(,\s*[\w.-]+:\d+\s*)*$/.test(v), {
+    message: 'must look like backend:limit,backend:limit (e.g. openai:200000,scripted:1000)',
+  }),
+  DEFAULT_MODEL: optionalString,
+  APPROVAL_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(1800),
+  APPROVAL_TIMEOUT_DECISION: z.enum(['deny', 'approve']).default('deny'),
+  BASH_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000),
+  TOOL_OUTPUT_CAP_BYTES: z.coerce.number().int().positive().default(64 * 1024),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export interface OAuthProviderConfig {
+  id: 'github' | 'google' | 'oidc';
+  name: string;
+  clientId: string;
+  clientSecret: string;
+  issuer?: string;
+}
+
+export interface Env {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  /** The bootstrap admin token from the environment, if any (else one is generated under dataDir). */
+  adminToken: string | undefined;
+  workspaceRoots: string[];
+  maxUploadBytes: number;
+  authDisabled: boolean;
+  authSecret: string | undefined;
+  publicUrl: string;
+  signupEnabled: boolean;
+  oauthProviders: OAuthProviderConfig[];
+  killSwitches: { phase6Metrics: boolean; consolidatedMetrics: boolean };
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Next.js in development mode (hot reload) instead of the production build. */
+  dev: boolean;
+  /** Tokens per backend per UTC day; backends not listed are unlimited. */
+  dailyTokenQuota: Map<string, number>;
+  bashTimeoutMs: number;
+  toolOutputCapBytes: number;
+  /** How long a tool call waits for a human, and what an unanswered one becomes. */
+  approvalTimeoutMs: number;
+  approvalTimeoutDecision: 'deny' | 'approve';
+  /** The raw environment, for backend discovery (API keys, CLIs on PATH) — read only by the backend registry. */
+  backendEnv: Record<string, string | undefined>;
+}
+
+export class EnvError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'EnvError';
+  }
+}
+
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK_HOSTS.has(host) || host.startsWith('127.');
+}
+
+function oauthProviders(raw: z.infer<typeof rawSchema>, problems: string[]): OAuthProviderConfig[] {
+  const providers: OAuthProviderConfig[] = [];
+  const pair = (id: OAuthProviderConfig['id'], name: string, clientId?: string, secret?: string, issuer?: string) => {
+    if (!clientId && !secret) return;
+    if (!clientId || !secret) {
+      problems.push(`${id.toUpperCase()}_CLIENT_ID and ${id.toUpperCase()}_CLIENT_SECRET must be set together`);
+      return;
+    }
+    providers.push({ id, name, clientId, clientSecret: secret, issuer });
+  };
+  pair('github', 'GitHub', raw.GITHUB_CLIENT_ID, raw.GITHUB_CLIENT_SECRET);
+  pair('google', 'Google', raw.GOOGLE_CLIENT_ID, raw.GOOGLE_CLIENT_SECRET);
+  if (raw.OIDC_CLIENT_ID || raw.OIDC_CLIENT_SECRET || raw.OIDC_ISSUER) {
+    if (!raw.OIDC_ISSUER) problems.push('OIDC_ISSUER is required when OIDC_CLIENT_ID is set');
+    else pair('oidc', raw.OIDC_NAME ?? 'Single sign-on', raw.OIDC_CLIENT_ID, raw.OIDC_CLIENT_SECRET, raw.OIDC_ISSUER);
+  }
+  return providers;
+}
+
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const parsed = rawSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new EnvError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const raw = parsed.data;
+  const problems: string[] = [];
+  const dataDir = path.resolve(raw.DATA_DIR);
+  const workspaceRoots = (raw.WORKSPACE_ROOTS ?? path.join(dataDir, 'workspaces'))
+    .split(/[,:]/)
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => path.resolve(p));
+
+  const aliases = [raw.ADMIN_TOKEN, raw.BRIDGE_AUTH_TOKEN, raw.HARNESS_AUTH_TOKEN, raw.AEGIS_AUTH_TOKEN, raw.AUTOPACK_API_KEY];
+  const adminTokens = [...new Set(aliases.filter((t): t is string => !!t))];
+  if (adminTokens.length > 1) {
+    problems.push('ADMIN_TOKEN and its aliases (BRIDGE_AUTH_TOKEN, HARNESS_AUTH_TOKEN, AEGIS_AUTH_TOKEN, AUTOPACK_API_KEY) disagree; set one');
+  }
+  if (adminTokens[0] !== undefined && adminTokens[0].length < 16) {
+    problems.push('ADMIN_TOKEN must be at least 16 characters');
+  }
+  if (raw.AUTH_DISABLED && !isLoopbackHost(raw.HOST)) {
+    problems.push(`AUTH_DISABLED=1 is refused unless HOST is a loopback address (HOST is ${raw.HOST})`);
+  }
+  const providers = oauthProviders(raw, problems);
+  if (problems.length) throw new EnvError(problems);
+
+  const shownHost = raw.HOST === '0.0.0.0' || raw.HOST === '::' ? '127.0.0.1' : raw.HOST;
+  return {
+    port: raw.PORT,
+    host: raw.HOST,
+    dataDir,
+    databaseUrl: raw.DATABASE_URL,
+    adminToken: adminTokens[0],
+    workspaceRoots,
+    maxUploadBytes: raw.MAX_UPLOAD_BYTES,
+    authDisabled: raw.AUTH_DISABLED,
+    authSecret: raw.AUTH_SECRET,
+    publicUrl: raw.PUBLIC_URL ?? `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${raw.PORT}`,
+    signupEnabled: raw.SIGNUP_ENABLED,
+    oauthProviders: providers,
+    killSwitches: {
+      phase6Metrics: raw.AUTOPACK_ENABLE_PHASE6_METRICS,
+      consolidatedMetrics: raw.AUTOPACK_ENABLE_CONSOLIDATED_METRICS,
+    },
+    logLevel: raw.LOG_LEVEL,
+    dev: raw.NODE_ENV === 'development',
+    dailyTokenQuota: new Map(
+      (raw.DAILY_TOKEN_QUOTA ?? '')
+        .split(',')
+        .map((pair) => pair.trim())
+        .filter(Boolean)
+        .map((pair) => {
+          const [backend, limit] = pair.split(':') as [string, string];
+          return [backend, Number(limit)] as const;
+        }),
+    ),
+    bashTimeoutMs: raw.BASH_TIMEOUT_MS,
+    approvalTimeoutMs: raw.APPROVAL_TIMEOUT_SECONDS * 1000,
+    approvalTimeoutDecision: raw.APPROVAL_TIMEOUT_DECISION,
+    toolOutputCapBytes: raw.TOOL_OUTPUT_CAP_BYTES,
+    backendEnv: { ...source, DEFAULT_MODEL: raw.DEFAULT_MODEL },
+  };
+}

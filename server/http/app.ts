@@ -1,0 +1,118 @@
+/**
+ * The one request listener of the custom server. It owns the order in which the faces of the API
+ * are tried: OpenAPI/Swagger, the dashboard's tRPC endpoint, REST at every documented path,
+ * better-auth's own routes, then the dashboard pages. Anything else is a JSON 404.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { toNodeHandler } from 'better-auth/node';
+import { DIALECTS, type Dialect } from '@/server/api/dialects';
+import { createContext } from '@/server/api/context';
+import { appRouter } from '@/server/api/root';
+import { isLoopbackHost } from '@/server/env';
+import type { Services } from '@/server/services';
+import { AppError } from '@/server/core/shared/errors';
+import { requestHostname, nodeHeaders, requestUrl } from './node-request';
+import { createRestApi, type RestApi } from './rest';
+import { sendError, sendJson, sendNotFound } from './send';
+import { serveSwaggerUi } from './swagger-ui';
+
+export type PageHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+export interface App {
+  listener: (req: IncomingMessage, res: ServerResponse) => void;
+  rest: RestApi;
+}
+
+export interface Logger {
+  info(message: string): void;
+  error(message: string, err?: unknown): void;
+}
+
+/** Paths that belong to the dashboard (Next.js); every other unknown path answers a JSON 404. */
+export function isPagePath(pathname: string): boolean {
+  return (
+    pathname === '/' ||
+    pathname === '/app' ||
+    pathname.startsWith('/app/') ||
+    pathname.startsWith('/_next/') ||
+    pathname === '/favicon.ico' ||
+    pathname === '/__nextjs_original-stack-frames'
+  );
+}
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+};
+
+/**
+ * A response sent before the request body was read (413 on an oversized upload, 401 before a
+ * body is parsed) closes the connection, so the unread bytes cannot be taken for the next request.
+ */
+function closeIfBodyUnread(req: IncomingMessage, res: ServerResponse): void {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: ServerResponse, ...args: Parameters<ServerResponse['writeHead']>) {
+    if (!req.complete) this.setHeader('connection', 'close');
+    return writeHead.apply(this, args);
+  } as ServerResponse['writeHead'];
+}
+
+export function createApp(services: Services, logger: Logger, pages?: PageHandler): App {
+  const logError = (err: unknown) => logger.error('request failed', err);
+  const rest = createRestApi(services, logError);
+  const trpc = createHTTPHandler({
+    router: appRouter,
+    basePath: '/api/trpc/',
+    createContext: ({ req, res }) =>
+      createContext(services, { headers: nodeHeaders(req), url: requestUrl(req) }, { setCookie: (c) => res.appendHeader('set-cookie', c) }),
+    onError: ({ error }) => {
+      if (error.code === 'INTERNAL_SERVER_ERROR') logError(error);
+    },
+  });
+  const betterAuth = toNodeHandler(services.auth);
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    closeIfBodyUnread(req, res);
+    // With auth off, only requests addressed to loopback are served: a DNS-rebinding page in a
+    // browser cannot reach the server through another name.
+    if (services.env.authDisabled && !isLoopbackHost(requestHostname(req))) {
+      throw new AppError('FORBIDDEN', 'auth is disabled, so only requests to a loopback host are served');
+    }
+    const url = requestUrl(req);
+    const { pathname } = url;
+    const method = req.method ?? 'GET';
+
+    const doc = /^\/api-doc(?:\/([a-z]+))?\/openapi\.json$/.exec(pathname);
+    if (doc && method === 'GET') {
+      const dialect = doc[1] as Dialect | undefined;
+      if (dialect && !(DIALECTS as readonly string[]).includes(dialect)) return sendNotFound(res, method, pathname);
+      return sendJson(res, 200, await rest.openApiDocument(dialect));
+    }
+    if (method === 'GET' && serveSwaggerUi(pathname, res)) return;
+    if (pathname.startsWith('/api/trpc/')) {
+      trpc(req, res);
+      return;
+    }
+    if (await rest.handle(req, res)) return;
+    if (pathname.startsWith('/api/auth/')) return betterAuth(req, res);
+    if (pages && isPagePath(pathname)) return pages(req, res);
+    sendNotFound(res, method, pathname);
+  }
+
+  return {
+    rest,
+    listener(req, res) {
+      route(req, res).catch((err) => {
+        if (res.headersSent) {
+          logError(err);
+          res.destroy();
+          return;
+        }
+        sendError(res, err, logError);
+      });
+    },
+  };
+}

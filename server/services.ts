@@ -1,0 +1,69 @@
+/**
+ * Everything a request handler or core use case may depend on, built once per process.
+ * Core functions receive this (or the part they need) instead of reaching for globals.
+ */
+import fs from 'node:fs';
+import { openDatabase, type Database, type Db } from '@/db/client';
+import { loadAdminToken, type AdminToken } from './auth/admin-token';
+import { createAuth, type Auth } from './auth/better-auth';
+import type { Env } from './env';
+import { VERSION } from './version';
+import { discoverBackends, type BackendRegistry } from './engine/backends/registry';
+import { Engine } from './engine/engine';
+import { createEventBus, type EventBus } from './stream/bus';
+import { attachPostgresFanout } from './stream/pg-fanout';
+
+export interface Services {
+  env: Env;
+  database: Database;
+  db: Db;
+  auth: Auth;
+  adminToken: AdminToken;
+  startedAt: Date;
+  version: string;
+  bus: EventBus;
+  backends: BackendRegistry;
+  engine: Engine;
+  /** Stops the engine and closes the database. */
+  close(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  /** Execute work in this process (default). A web-only process of a scale-out set says false. */
+  worker?: boolean;
+  log?: { error(message: string, err?: unknown): void };
+}
+
+export async function createServices(env: Env, opts: ServiceOptions = {}): Promise<Services> {
+  fs.mkdirSync(env.dataDir, { recursive: true, mode: 0o700 });
+  for (const root of env.workspaceRoots) fs.mkdirSync(root, { recursive: true });
+  const database = await openDatabase({ dataDir: env.dataDir, databaseUrl: env.databaseUrl });
+  try {
+    const bus = createEventBus();
+    const backends = discoverBackends(env.backendEnv);
+    const log = opts.log ?? { error: (m: string, e?: unknown) => console.error(m, e) };
+    const detachFanout = env.databaseUrl ? await attachPostgresFanout(bus, env.databaseUrl, database.db) : async () => {};
+    const engine = new Engine({ db: database.db, bus, env, backends, processId: bus.processId, log }, database);
+    await engine.start({ worker: opts.worker ?? true });
+    return {
+      env,
+      database,
+      db: database.db,
+      auth: createAuth(database.db, env),
+      adminToken: loadAdminToken(env.dataDir, env.adminToken),
+      startedAt: new Date(),
+      version: VERSION,
+      bus,
+      backends,
+      engine,
+      async close() {
+        await engine.stop();
+        await detachFanout();
+        await database.close();
+      },
+    };
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+}

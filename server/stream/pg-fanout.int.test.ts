@@ -1,0 +1,32 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inTransaction } from '@/server/core/events/unit-of-work';
+import { startTestServer, type TestServer } from '@/server/testing/harness';
+import { followStream } from './reader';
+
+describe.skipIf(!process.env.DATABASE_URL)('two processes on one Postgres', () => {
+  let a: TestServer;
+  let b: TestServer;
+  beforeAll(async () => {
+    a = await startTestServer();
+    b = await startTestServer({}, { shareDatabaseWith: a });
+  });
+  afterAll(async () => {
+    await b.close();
+    await a.close();
+  });
+
+  it('a reader in one process sees, live and in order, what the other process commits', async () => {
+    const stream = 'test:fanout';
+    const controller = new AbortController();
+    const seen: number[] = [];
+    const reading = (async () => {
+      for await (const e of followStream(b.services.db, b.services.bus, stream, { fromSeq: 1, signal: controller.signal, until: (ev) => ev.type === 'end' })) seen.push(e.seq);
+    })();
+    await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 20; i++) await inTransaction(a.services, (_tx, emit) => emit(stream, { type: i === 19 ? 'end' : 'tick', data: { i } }));
+    const timer = setTimeout(() => controller.abort(), 5000);
+    await reading;
+    clearTimeout(timer);
+    expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+  });
+});

@@ -1,0 +1,64 @@
+/**
+ * Cross-process fan-out on Postgres: every process announces the events it committed with NOTIFY
+ * (stream and seq only; payloads stay small), and every other process re-reads them from the log
+ * and delivers them to its own readers. Readers fill any gap from the log, so a lost notification
+ * delays an event but never loses it.
+ */
+import postgres from 'postgres';
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { event } from '@/db/schema';
+import type { EventBus } from './bus';
+
+const CHANNEL = 'switchboard_events';
+const MAX_PAYLOAD = 7000;
+
+interface Announcement {
+  p: string;
+  e: Array<[string, number]>;
+}
+
+export async function attachPostgresFanout(bus: EventBus, databaseUrl: string, db: Db): Promise<() => Promise<void>> {
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  const { unlisten } = await sql.listen(CHANNEL, (payload) => {
+    let note: Announcement;
+    try {
+      note = JSON.parse(payload) as Announcement;
+    } catch {
+      return;
+    }
+    if (note.p === bus.processId) return;
+    void deliverFromLog(bus, db, note.e).catch(() => {});
+  });
+
+  bus.onPublish = (events) => {
+    let batch: Array<[string, number]> = [];
+    const flush = () => {
+      if (!batch.length) return;
+      const payload = JSON.stringify({ p: bus.processId, e: batch } satisfies Announcement);
+      batch = [];
+      void sql`select pg_notify(${CHANNEL}, ${payload})`.catch(() => {});
+    };
+    for (const e of events) {
+      batch.push([e.streamId, e.seq]);
+      if (JSON.stringify(batch).length > MAX_PAYLOAD) flush();
+    }
+    flush();
+  };
+
+  return async () => {
+    bus.onPublish = undefined;
+    await unlisten().catch(() => {});
+    await sql.end({ timeout: 2 });
+  };
+}
+
+async function deliverFromLog(bus: EventBus, db: Db, refs: Array<[string, number]>): Promise<void> {
+  const byStream = new Map<string, number[]>();
+  for (const [stream, seq] of refs) byStream.set(stream, [...(byStream.get(stream) ?? []), seq]);
+  for (const [stream, seqs] of byStream) {
+    const rows = await db.select().from(event).where(and(eq(event.streamId, stream), inArray(event.seq, seqs)));
+    rows.sort((a, b) => a.seq - b.seq);
+    for (const r of rows) bus.deliver({ streamId: r.streamId, seq: r.seq, type: r.type, data: r.data, createdAt: r.createdAt });
+  }
+}
