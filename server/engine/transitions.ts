@@ -53,7 +53,7 @@ const TERMINAL = ['succeeded', 'failed', 'canceled', 'interrupted'];
  */
 export async function finish(tx: Tx, emit: Emit, item: Pick<WorkItem, 'kind' | 'id' | 'streamId' | 'sessionId'>, outcome: Outcome, detail: { error?: string; text?: string } = {}): Promise<boolean> {
   const now = new Date();
-  const error = outcome === 'succeeded' ? null : (detail.error ?? outcome);
+  let error = outcome === 'succeeded' ? null : (detail.error ?? outcome);
   const ownerCol = item.kind === 'run' ? approval.runId : approval.turnId;
   await tx
     .update(approval)
@@ -72,12 +72,23 @@ export async function finish(tx: Tx, emit: Emit, item: Pick<WorkItem, 'kind' | '
       data: { message: outcome === 'succeeded' ? 'run succeeded' : error, status, ...(detail.text ? { text: detail.text } : {}) },
     });
   } else {
-    const changed = await tx
+    // A cancel ends the turn the way it was asked for (cancel or interrupt), as recorded on the row
+    // when it was asked: whoever finishes it may hold an older copy.
+    const stopped = outcome === 'canceled' || outcome === 'interrupted';
+    const [changed] = await tx
       .update(turn)
-      .set({ status: outcome, error, completedAt: now, leaseOwner: null, leaseExpiresAt: null })
+      .set({
+        status: stopped ? sql`coalesce(${turn.cancelAs}, ${outcome})` : outcome,
+        error: stopped ? sql`case coalesce(${turn.cancelAs}, ${outcome}) when 'interrupted' then 'interrupted' else ${error} end` : error,
+        completedAt: now,
+        leaseOwner: null,
+        leaseExpiresAt: null,
+      })
       .where(and(eq(turn.id, item.id), notInArray(turn.status, TERMINAL)))
-      .returning({ id: turn.id });
-    if (!changed.length) return false;
+      .returning({ status: turn.status, error: turn.error });
+    if (!changed) return false;
+    outcome = changed.status as Outcome;
+    error = changed.error;
     const sessionStatus = outcome === 'failed' ? 'failed' : 'idle';
     await tx
       .update(agentSession)

@@ -1,14 +1,17 @@
 import { asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { run, step } from '@/db/schema';
+import { readSnapshot } from '@/server/core/shared/snapshot';
 import { notFound } from '@/server/core/shared/errors';
 import { toRunDto, type RunDto } from './run-dto';
 
-export async function getRun(db: Db, id: string): Promise<RunDto> {
-  const [r] = await db.select().from(run).where(eq(run.id, id)).limit(1);
-  if (!r) throw notFound('run', 'RUN_NOT_FOUND');
-  const steps = await db.select().from(step).where(eq(step.ownerId, id)).orderBy(asc(step.index));
-  return toRunDto(r, steps);
+export function getRun(db: Db, id: string): Promise<RunDto> {
+  return readSnapshot(db, async (tx) => {
+    const [r] = await tx.select().from(run).where(eq(run.id, id)).limit(1);
+    if (!r) throw notFound('run', 'RUN_NOT_FOUND');
+    const steps = await tx.select().from(step).where(eq(step.ownerId, id)).orderBy(asc(step.index));
+    return toRunDto(r, steps);
+  });
 }
 
 /** Most recent first. */

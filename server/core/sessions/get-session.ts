@@ -2,6 +2,7 @@ import { asc, desc, eq, type SQL } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { agentSession, message, turn } from '@/db/schema';
 import { notFound } from '@/server/core/shared/errors';
+import { readSnapshot } from '@/server/core/shared/snapshot';
 import { toMessageDto, toSessionDto, toTurnDto, type SessionDetailDto, type SessionDto } from './session-dto';
 
 export async function findSessionRow(db: Db, id: string) {
@@ -10,13 +11,13 @@ export async function findSessionRow(db: Db, id: string) {
   return s;
 }
 
-export async function getSession(db: Db, id: string): Promise<SessionDetailDto> {
-  const s = await findSessionRow(db, id);
-  const [messages, turns] = await Promise.all([
-    db.select().from(message).where(eq(message.sessionId, id)).orderBy(asc(message.sequence)),
-    db.select().from(turn).where(eq(turn.sessionId, id)).orderBy(asc(turn.index)),
-  ]);
-  return { ...toSessionDto(s), messages: messages.map(toMessageDto), turns: turns.map(toTurnDto) };
+export function getSession(db: Db, id: string): Promise<SessionDetailDto> {
+  return readSnapshot(db, async (tx) => {
+    const s = await findSessionRow(tx, id);
+    const messages = await tx.select().from(message).where(eq(message.sessionId, id)).orderBy(asc(message.sequence));
+    const turns = await tx.select().from(turn).where(eq(turn.sessionId, id)).orderBy(asc(turn.index));
+    return { ...toSessionDto(s), messages: messages.map(toMessageDto), turns: turns.map(toTurnDto) };
+  });
 }
 
 /** Most recent first. */
