@@ -81,7 +81,7 @@ export class Executor {
     for (;;) {
       const item = (await loadWorkItem(this.deps.db, ref))!;
       if (item.cancelRequested || signal.aborted) {
-        await this.tx((tx, emit) => finish(tx, emit, item, item.cancelAs, { error: item.cancelAs === 'interrupted' ? 'interrupted' : 'canceled by request' }));
+        await this.tx((tx, emit) => finish(tx, emit, item, item.cancelAs));
         return 'finished';
       }
       const steps = await this.loadSteps(ref.id);

@@ -47,13 +47,27 @@ const TURN_EVENT: Record<Outcome, string> = {
 
 const TERMINAL = ['succeeded', 'failed', 'canceled', 'interrupted'];
 
+/** Why stopped work ended, as its error and in its terminal event. */
+const STOP_REASON = { canceled: 'canceled by request', interrupted: 'interrupted' } as const;
+const isStop = (outcome: Outcome): outcome is keyof typeof STOP_REASON => outcome in STOP_REASON;
+
+/**
+ * How a turn was asked to stop (cancel or interrupt), as recorded on its row when it was asked.
+ * Whoever finishes the turn may hold an older copy of that request; the row is the one truth.
+ */
+async function recordedStop(tx: Tx, turnId: string, requested: keyof typeof STOP_REASON): Promise<keyof typeof STOP_REASON> {
+  const [row] = await tx.select({ cancelAs: turn.cancelAs }).from(turn).where(eq(turn.id, turnId)).for('update');
+  return row?.cancelAs === 'interrupted' || row?.cancelAs === 'canceled' ? row.cancelAs : requested;
+}
+
 /**
  * Ends a run or turn: terminal status, the terminal event, and no approval left pending. Finishing
  * something already finished changes nothing and emits nothing (cancel can race completion).
  */
-export async function finish(tx: Tx, emit: Emit, item: Pick<WorkItem, 'kind' | 'id' | 'streamId' | 'sessionId'>, outcome: Outcome, detail: { error?: string; text?: string } = {}): Promise<boolean> {
+export async function finish(tx: Tx, emit: Emit, item: Pick<WorkItem, 'kind' | 'id' | 'streamId' | 'sessionId'>, requested: Outcome, detail: { error?: string; text?: string } = {}): Promise<boolean> {
+  const outcome = item.kind === 'turn' && isStop(requested) ? await recordedStop(tx, item.id, requested) : requested;
   const now = new Date();
-  let error = outcome === 'succeeded' ? null : (detail.error ?? outcome);
+  const error = outcome === 'succeeded' ? null : (detail.error ?? (isStop(outcome) ? STOP_REASON[outcome] : outcome));
   const ownerCol = item.kind === 'run' ? approval.runId : approval.turnId;
   await tx
     .update(approval)
@@ -72,23 +86,12 @@ export async function finish(tx: Tx, emit: Emit, item: Pick<WorkItem, 'kind' | '
       data: { message: outcome === 'succeeded' ? 'run succeeded' : error, status, ...(detail.text ? { text: detail.text } : {}) },
     });
   } else {
-    // A cancel ends the turn the way it was asked for (cancel or interrupt), as recorded on the row
-    // when it was asked: whoever finishes it may hold an older copy.
-    const stopped = outcome === 'canceled' || outcome === 'interrupted';
-    const [changed] = await tx
+    const changed = await tx
       .update(turn)
-      .set({
-        status: stopped ? sql`coalesce(${turn.cancelAs}, ${outcome})` : outcome,
-        error: stopped ? sql`case coalesce(${turn.cancelAs}, ${outcome}) when 'interrupted' then 'interrupted' else ${error} end` : error,
-        completedAt: now,
-        leaseOwner: null,
-        leaseExpiresAt: null,
-      })
+      .set({ status: outcome, error, completedAt: now, leaseOwner: null, leaseExpiresAt: null })
       .where(and(eq(turn.id, item.id), notInArray(turn.status, TERMINAL)))
-      .returning({ status: turn.status, error: turn.error });
-    if (!changed) return false;
-    outcome = changed.status as Outcome;
-    error = changed.error;
+      .returning({ id: turn.id });
+    if (!changed.length) return false;
     const sessionStatus = outcome === 'failed' ? 'failed' : 'idle';
     await tx
       .update(agentSession)

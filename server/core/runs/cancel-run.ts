@@ -20,7 +20,7 @@ export async function cancelRun(deps: WorkDeps, id: string): Promise<{ status: s
     deps.engine.abortLocal(id);
     await waitUntilFinished(deps, id, 2_000);
   } else if (r.status === 'queued' || r.status === 'waiting_approval') {
-    await inTransaction(deps, (tx, emit) => finish(tx, emit, { kind: 'run', id, streamId: runStream(id) }, 'canceled', { error: 'canceled by request' }));
+    await inTransaction(deps, (tx, emit) => finish(tx, emit, { kind: 'run', id, streamId: runStream(id) }, 'canceled'));
   }
   return { status: 'canceled' };
 }

@@ -31,7 +31,7 @@ export async function cancelTurn(deps: WorkDeps, sessionId: string, opts: { turn
       await new Promise((r) => setTimeout(r, 25));
     }
   } else if (t.status !== 'running') {
-    await inTransaction(deps, (tx, emit) => finish(tx, emit, item, as, { error: as === 'interrupted' ? 'interrupted' : 'canceled by request' }));
+    await inTransaction(deps, (tx, emit) => finish(tx, emit, item, as));
   }
   return { turnId: t.id };
 }
