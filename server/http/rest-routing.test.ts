@@ -25,6 +25,11 @@ const first = router({
 });
 const second = router({
   shared: publicProcedure.meta(rest('second', 'GET', '/v1/shared')).query(() => ({ from: 'second' })),
+  // The same route as first's DELETE /v1/things/{id}, under another parameter name.
+  deleteOne: publicProcedure
+    .meta(rest('second', 'DELETE', '/v1/things/{thing_id}'))
+    .input(z.object({ thing_id: z.string() }))
+    .mutation(({ input }) => ({ deleted: [input.thing_id], via: 'second' })),
   own: publicProcedure.meta(rest('second', 'GET', '/v1/own')).query(() => ({ from: 'second' })),
 });
 
@@ -57,6 +62,16 @@ describe('REST routing', () => {
   it('the first router in precedence order wins a shared path; the others keep their own', async () => {
     expect(await (await fetch(`${base}/v1/shared`)).json()).toEqual({ from: 'first' });
     expect(await (await fetch(`${base}/v1/own`)).json()).toEqual({ from: 'second' });
+  });
+
+  it('parameter names do not matter: /v1/things/{thing_id} is the same route as /v1/things/{id}, and precedence decides', async () => {
+    const one = await fetch(`${base}/v1/things/xyz`, { method: 'DELETE' });
+    expect(await one.json()).toEqual({ deleted: ['xyz'], via: 'one' });
+    const served = buildRootRouter([
+      ['first', first],
+      ['second', second],
+    ]) as { second: Record<string, unknown> };
+    expect(Object.keys(served.second).sort()).toEqual(['own']);
   });
 
   it('a POST with no body and no content type reaches the procedure with its declared status', async () => {

@@ -38,9 +38,13 @@ type ORPCRouterRecord = { [key: string]: AnyProcedure | ORPCRouterRecord };
 // is checked against the limit by the use case, so "one byte more" is still refused there.
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 
-function routeKey(procedure: AnyProcedure): string {
+/**
+ * `METHOD /path` with parameter names erased: `/v1/sessions/{id}` and `/v1/sessions/{session_id}`
+ * are one route, so precedence decides who serves it (and OpenAPI never holds both).
+ */
+export function routeKey(procedure: AnyProcedure): string {
   const route = procedure['~orpc'].route;
-  return `${route.method ?? 'POST'} ${route.path ?? ''}`;
+  return `${route.method ?? 'POST'} ${(route.path ?? '').replace(/\{[^}]*\}/g, '{}')}`;
 }
 
 function collect(record: ORPCRouterRecord, into: Map<string, AnyProcedure>): void {
@@ -176,7 +180,7 @@ export function createRestApi(services: Services, log: (err: unknown) => void): 
     rootRoutes() {
       const all = new Map<string, AnyProcedure>();
       collect(rootRouter, all);
-      return [...all.keys()].sort();
+      return [...all.values()].map((p) => `${p['~orpc'].route.method ?? 'POST'} ${p['~orpc'].route.path ?? ''}`).sort();
     },
   };
 }

@@ -1,48 +1,8 @@
-import { router } from '@/server/api/trpc';
-import {
-  approveRunStepProcedure,
-  cancelRunProcedure,
-  createRunProcedure,
-  exportRunProcedure,
-  getRunProcedure,
-  listRunsProcedure,
-  runEventsProcedure,
-} from './runs';
-import {
-  approveToolCallProcedure,
-  attachmentProcedure,
-  cancelSessionTurnProcedure,
-  createSessionProcedure,
-  getSessionProcedure,
-  listSessionsProcedure,
-  postMessageProcedure,
-  retryTurnProcedure,
-  sessionEventsProcedure,
-  setModeProcedure,
-} from './sessions';
-import { generateSpecProcedure, getModelPolicyProcedure, listModelsProcedure, setModelPolicyProcedure } from './specs-models';
+import { defineDialect } from '../endpoint';
+import * as runs from './runs';
+import * as sessions from './sessions';
+import * as specsModels from './specs-models';
 
 /** agentd, complete: runs, chat sessions, specs and the model policy. `GET /` is the dashboard. */
-export const agentdRouter = router({
-  createRun: createRunProcedure,
-  listRuns: listRunsProcedure,
-  getRun: getRunProcedure,
-  runEvents: runEventsProcedure,
-  approveRunStep: approveRunStepProcedure,
-  cancelRun: cancelRunProcedure,
-  exportRun: exportRunProcedure,
-  createSession: createSessionProcedure,
-  listSessions: listSessionsProcedure,
-  getSession: getSessionProcedure,
-  postMessage: postMessageProcedure,
-  sessionEvents: sessionEventsProcedure,
-  setMode: setModeProcedure,
-  approveToolCall: approveToolCallProcedure,
-  cancelTurn: cancelSessionTurnProcedure,
-  retryTurn: retryTurnProcedure,
-  attachment: attachmentProcedure,
-  generateSpec: generateSpecProcedure,
-  listModels: listModelsProcedure,
-  getModelPolicy: getModelPolicyProcedure,
-  setModelPolicy: setModelPolicyProcedure,
-});
+export const agentd = defineDialect('agentd', [runs, sessions, specsModels]);
+export const agentdRouter = agentd.router;

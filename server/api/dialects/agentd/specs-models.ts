@@ -1,22 +1,27 @@
+/** agentd spec generation, the model catalogue and the model policy. */
 import { z } from 'zod';
 import { getModelPolicy, modelPolicySchema, setModelPolicy } from '@/server/core/models/model-policy';
-import { generateSpec } from '@/server/core/specs/generate-spec';
-import { scopedProcedure } from '@/server/api/trpc';
-import { rest } from '../rest-meta';
+import { generateSpec as generate } from '@/server/core/specs/generate-spec';
+import { endpoint } from '../endpoint';
 
-export const generateSpecProcedure = scopedProcedure('runs:submit')
-  .meta(rest('agentd', 'POST', '/v1/specs/generate', { summary: 'Write specs/<spec_name>/spec.md from a prompt through the default model' }))
-  .input(z.object({ workspace_path: z.string().min(1), spec_name: z.string(), prompt: z.string().min(1), overwrite: z.boolean().optional() }))
-  .output(z.object({ spec_path: z.string(), content: z.string() }))
-  .mutation(async ({ ctx, input }) => {
-    const result = await generateSpec(ctx.services, ctx.principal, {
+export const generateSpec = endpoint({
+  dialect: 'agentd',
+  method: 'POST',
+  path: '/v1/specs/generate',
+  scope: 'runs:submit',
+  summary: 'Write specs/<spec_name>/spec.md from a prompt through the default model',
+  input: z.object({ workspace_path: z.string().min(1), spec_name: z.string(), prompt: z.string().min(1), overwrite: z.boolean().optional() }),
+  output: z.object({ spec_path: z.string(), content: z.string() }),
+  handler: async ({ deps, principal, input }) => {
+    const result = await generate(deps, principal, {
       workspacePath: input.workspace_path,
       specName: input.spec_name,
       prompt: input.prompt,
       overwrite: input.overwrite,
     });
     return { spec_path: result.specPath, content: result.content };
-  });
+  },
+});
 
 const modelRecord = z.object({
   id: z.string(),
@@ -28,13 +33,16 @@ const modelRecord = z.object({
   is_default: z.boolean(),
 });
 
-export const listModelsProcedure = scopedProcedure('backends:read')
-  .meta(rest('agentd', 'GET', '/v1/models', { summary: 'Model records and the current model policy' }))
-  .input(z.object({}).passthrough().optional())
-  .output(z.object({ models: z.array(modelRecord), policy: modelPolicySchema }))
-  .query(async ({ ctx }) => {
-    const defaultRef = ctx.services.backends.defaultModelRef();
-    const models = ctx.services.backends.list().flatMap((b) =>
+export const listModels = endpoint({
+  dialect: 'agentd',
+  method: 'GET',
+  path: '/v1/models',
+  scope: 'backends:read',
+  summary: 'Model records and the current model policy',
+  output: z.object({ models: z.array(modelRecord), policy: modelPolicySchema }),
+  handler: async ({ deps }) => {
+    const defaultRef = deps.backends.defaultModelRef();
+    const models = deps.backends.list().flatMap((b) =>
       b.models().map((m) => ({
         id: m.ref,
         provider: m.provider,
@@ -45,20 +53,27 @@ export const listModelsProcedure = scopedProcedure('backends:read')
         is_default: m.ref === defaultRef,
       })),
     );
-    return { models, policy: await getModelPolicy(ctx.services.db) };
-  });
+    return { models, policy: await getModelPolicy(deps.db) };
+  },
+});
 
-export const getModelPolicyProcedure = scopedProcedure('backends:read')
-  .meta(rest('agentd', 'GET', '/v1/model-policy', { summary: 'The model policy' }))
-  .input(z.object({}).passthrough().optional())
-  .output(modelPolicySchema)
-  .query(({ ctx }) => getModelPolicy(ctx.services.db));
+export const getPolicy = endpoint({
+  dialect: 'agentd',
+  method: 'GET',
+  path: '/v1/model-policy',
+  scope: 'backends:read',
+  summary: 'The model policy',
+  output: modelPolicySchema,
+  handler: ({ deps }) => getModelPolicy(deps.db),
+});
 
-export const setModelPolicyProcedure = scopedProcedure('admin')
-  .meta(rest('agentd', 'POST', '/v1/model-policy', { summary: 'Replace the model policy' }))
-  .input(modelPolicySchema.partial())
-  .output(modelPolicySchema)
-  .mutation(async ({ ctx, input }) => {
-    const current = await getModelPolicy(ctx.services.db);
-    return setModelPolicy(ctx.services.db, { ...current, ...input });
-  });
+export const setPolicy = endpoint({
+  dialect: 'agentd',
+  method: 'POST',
+  path: '/v1/model-policy',
+  scope: 'admin',
+  summary: 'Replace the model policy',
+  input: modelPolicySchema.partial(),
+  output: modelPolicySchema,
+  handler: async ({ deps, input }) => setModelPolicy(deps.db, { ...(await getModelPolicy(deps.db)), ...input }),
+});

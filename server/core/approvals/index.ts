@@ -1,0 +1,3 @@
+/** The approval use cases. */
+export { decideApproval } from './decide-approval';
+export { listApprovals } from './list-approvals';
