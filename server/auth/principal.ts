@@ -12,6 +12,11 @@ export interface Principal {
   scopes: ReadonlySet<Scope>;
   /** The user behind a session or a user-owned key. */
   userId?: string;
+  /**
+   * Whose objects the principal acts for: its user's id, or `admin` for the admin token and the
+   * keys it created (the server's own). Unset for a credential that belongs to no one.
+   */
+  ownerId?: string;
   /** The session token, for logout. */
   sessionToken?: string;
 }
@@ -19,7 +24,7 @@ export interface Principal {
 export const ADMIN_PRINCIPAL_ID = 'admin';
 
 export function adminPrincipal(name = 'admin'): Principal {
-  return { kind: 'admin', id: ADMIN_PRINCIPAL_ID, name, scopes: new Set(SCOPES) };
+  return { kind: 'admin', id: ADMIN_PRINCIPAL_ID, name, scopes: new Set(SCOPES), ownerId: ADMIN_PRINCIPAL_ID };
 }
 
 export function can(principal: Principal | null | undefined, scope: Scope): boolean {

@@ -58,7 +58,7 @@ export function userScopes(role: string): Set<Scope> {
   return new Set(role === 'admin' ? SCOPES : USER_SCOPES);
 }
 
-async function principalFromSessionToken(services: Services, token: string): Promise<Principal | null> {
+async function principalFromSessionToken(services: Pick<Services, 'db'>, token: string): Promise<Principal | null> {
   const rows = await services.db
     .select({ userId: userTable.id, name: userTable.name, email: userTable.email, role: userTable.role })
     .from(sessionTable)
@@ -72,12 +72,13 @@ async function principalFromSessionToken(services: Services, token: string): Pro
     id: row.userId,
     userId: row.userId,
     name: row.name || row.email,
+    ownerId: row.userId,
     scopes: userScopes(row.role),
     sessionToken: token,
   };
 }
 
-async function principalFromApiKey(services: Services, token: string): Promise<Principal | null> {
+async function principalFromApiKey(services: Pick<Services, 'auth' | 'db'>, token: string): Promise<Principal | null> {
   const result = await services.auth.api.verifyApiKey({ body: { key: token } });
   if (!result.valid || !result.key) return null;
   const key = result.key;
@@ -91,7 +92,7 @@ async function principalFromApiKey(services: Services, token: string): Promise<P
     scopes = scopes.filter((s) => allowed.has(s));
     userId = key.referenceId;
   }
-  return { kind: 'api_key', id: key.id, name: key.name ?? key.id, scopes: new Set(scopes), userId };
+  return { kind: 'api_key', id: key.id, name: key.name ?? key.id, scopes: new Set(scopes), userId, ownerId: key.referenceId };
 }
 
 async function principalFromBetterAuthCookie(services: Services, headers: Headers): Promise<Principal | null> {
@@ -101,20 +102,25 @@ async function principalFromBetterAuthCookie(services: Services, headers: Header
     kind: 'user',
     id: found.user.id,
     userId: found.user.id,
+    ownerId: found.user.id,
     name: found.user.name || found.user.email,
     scopes: userScopes((found.user as { role?: string }).role ?? 'user'),
     sessionToken: found.session.token,
   };
 }
 
+/** Who a presented token (admin token, API key or session token) belongs to; null when it is not valid. */
+export async function principalFromToken(services: Pick<Services, 'adminToken' | 'auth' | 'db' | 'env'>, token: string): Promise<Principal | null> {
+  if (services.env.authDisabled) return adminPrincipal('auth disabled');
+  if (services.adminToken.matches(token)) return adminPrincipal();
+  if (isApiKeyToken(token)) return principalFromApiKey(services, token);
+  return principalFromSessionToken(services, token);
+}
+
 export async function resolvePrincipal(services: Services, source: CredentialSource): Promise<Principal | null> {
   if (services.env.authDisabled) return adminPrincipal('auth disabled');
   const token = extractToken(source);
-  if (token) {
-    if (services.adminToken.matches(token)) return adminPrincipal();
-    if (isApiKeyToken(token)) return principalFromApiKey(services, token);
-    return principalFromSessionToken(services, token);
-  }
+  if (token) return principalFromToken(services, token);
   if (parseCookies(source.headers.get('cookie')).has(BETTER_AUTH_COOKIE)) {
     return principalFromBetterAuthCookie(services, source.headers);
   }

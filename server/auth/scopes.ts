@@ -31,9 +31,6 @@ export const USER_SCOPES: readonly Scope[] = [
   'sessions:write',
 ];
 
-/** Scopes given to an Aegis key created without a list, matching that dialect's default. */
-export const DEFAULT_KEY_SCOPES: readonly Scope[] = ['sessions:read', 'sessions:write'];
-
 export function hasScope(granted: ReadonlySet<Scope>, needed: Scope): boolean {
   return granted.has(needed) || granted.has('admin');
 }

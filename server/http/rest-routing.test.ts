@@ -3,35 +3,59 @@ import type { AddressInfo } from 'node:net';
 import { OpenAPIHandler } from '@orpc/openapi/node';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rest } from '@/server/api/dialects/rest-meta';
-import { publicProcedure, router } from '@/server/api/trpc';
+import { defineDialect, endpoint } from '@/server/api/dialects/endpoint';
 import { buildRootRouter } from './rest';
 
 // Two dialects declaring the same path, and a literal segment beside a parameter, as Aegis and agentd do.
-const first = router({
-  batchDelete: publicProcedure
-    .meta(rest('first', 'DELETE', '/v1/things/batch'))
-    .input(z.object({ ids: z.array(z.string()) }).optional())
-    .mutation(({ input }) => ({ deleted: input?.ids ?? [], via: 'batch' })),
-  deleteOne: publicProcedure
-    .meta(rest('first', 'DELETE', '/v1/things/{id}'))
-    .input(z.object({ id: z.string() }))
-    .mutation(({ input }) => ({ deleted: [input.id], via: 'one' })),
-  shared: publicProcedure.meta(rest('first', 'GET', '/v1/shared')).query(() => ({ from: 'first' })),
-  touch: publicProcedure
-    .meta(rest('first', 'POST', '/v1/things/{id}/touch', { status: 202 }))
-    .input(z.object({ id: z.string() }))
-    .mutation(({ input }) => ({ touched: input.id })),
-});
-const second = router({
-  shared: publicProcedure.meta(rest('second', 'GET', '/v1/shared')).query(() => ({ from: 'second' })),
-  // The same route as first's DELETE /v1/things/{id}, under another parameter name.
-  deleteOne: publicProcedure
-    .meta(rest('second', 'DELETE', '/v1/things/{thing_id}'))
-    .input(z.object({ thing_id: z.string() }))
-    .mutation(({ input }) => ({ deleted: [input.thing_id], via: 'second' })),
-  own: publicProcedure.meta(rest('second', 'GET', '/v1/own')).query(() => ({ from: 'second' })),
-});
+const first = defineDialect('first', [
+  {
+    batchDelete: endpoint({
+      dialect: 'first',
+      method: 'DELETE',
+      path: '/v1/things/batch',
+      scope: 'public',
+      summary: 'Delete several things',
+      input: z.object({ ids: z.array(z.string()) }).optional(),
+      handler: ({ input }) => ({ deleted: input?.ids ?? [], via: 'batch' }),
+    }),
+    deleteOne: endpoint({
+      dialect: 'first',
+      method: 'DELETE',
+      path: '/v1/things/{id}',
+      scope: 'public',
+      summary: 'Delete one thing',
+      input: z.object({ id: z.string() }),
+      handler: ({ input }) => ({ deleted: [input.id], via: 'one' }),
+    }),
+    shared: endpoint({ dialect: 'first', method: 'GET', path: '/v1/shared', scope: 'public', summary: 'Shared', handler: () => ({ from: 'first' }) }),
+    touch: endpoint({
+      dialect: 'first',
+      method: 'POST',
+      path: '/v1/things/{id}/touch',
+      scope: 'public',
+      status: 202,
+      summary: 'Touch a thing',
+      input: z.object({ id: z.string() }),
+      handler: ({ input }) => ({ touched: input.id }),
+    }),
+  },
+]).router;
+const second = defineDialect('second', [
+  {
+    shared: endpoint({ dialect: 'second', method: 'GET', path: '/v1/shared', scope: 'public', summary: 'Shared', handler: () => ({ from: 'second' }) }),
+    // The same route as first's DELETE /v1/things/{id}, under another parameter name.
+    deleteOne: endpoint({
+      dialect: 'second',
+      method: 'DELETE',
+      path: '/v1/things/{thing_id}',
+      scope: 'public',
+      summary: 'Delete one thing',
+      input: z.object({ thing_id: z.string() }),
+      handler: ({ input }) => ({ deleted: [input.thing_id], via: 'second' }),
+    }),
+    own: endpoint({ dialect: 'second', method: 'GET', path: '/v1/own', scope: 'public', summary: 'Own', handler: () => ({ from: 'second' }) }),
+  },
+]).router;
 
 let server: http.Server;
 let base: string;
@@ -43,7 +67,8 @@ beforeAll(async () => {
     ]) as never,
   );
   server = http.createServer(async (req, res) => {
-    const { matched } = await handler.handle(req, res, { context: {} as never });
+    // Public endpoints ask who is calling (nobody, here) before their handler runs.
+    const { matched } = await handler.handle(req, res, { context: { principal: async () => null } as never });
     if (!matched) res.writeHead(404).end();
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -1,18 +1,24 @@
+import { z } from 'zod';
 import type { apikey } from '@/db/schema';
 import { statementsToScopes } from '@/server/auth/scopes';
 
 /** A key as any list shows it: never the secret, only its first characters. */
-export interface ApiKeyDto {
-  id: string;
-  name: string;
-  prefix: string;
-  start: string | null;
-  scopes: string[];
-  owner: string;
-  createdAt: string;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-}
+export const apiKeySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string(),
+  start: z.string().nullable(),
+  scopes: z.array(z.string()),
+  owner: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.string().nullable(),
+  lastUsedAt: z.string().nullable(),
+});
+export type ApiKeyDto = z.infer<typeof apiKeySchema>;
+
+/** A key just created: the only time the secret is returned. */
+export const createdApiKeySchema = apiKeySchema.extend({ key: z.string() });
+export type CreatedApiKey = z.infer<typeof createdApiKeySchema>;
 
 export function parsePermissions(raw: string | null): Record<string, string[]> | null {
   if (!raw) return null;

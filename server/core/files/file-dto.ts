@@ -1,14 +1,16 @@
+import { z } from 'zod';
 import type { file } from '@/db/schema';
 
-export interface FileDto {
-  file_id: string;
-  original_name: string;
-  mime_type: string;
-  size_bytes: number;
-  sha256: string;
-  created_by: string;
-  created_at: string;
-}
+export const fileSchema = z.object({
+  file_id: z.string(),
+  original_name: z.string(),
+  mime_type: z.string(),
+  size_bytes: z.number().int(),
+  sha256: z.string(),
+  created_by: z.string(),
+  created_at: z.string(),
+});
+export type FileDto = z.infer<typeof fileSchema>;
 
 export function toFileDto(row: typeof file.$inferSelect): FileDto {
   return {

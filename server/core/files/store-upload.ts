@@ -13,8 +13,9 @@ import { toFileDto, type FileDto } from './file-dto';
  * hashed, written to disk, then recorded. The bytes are written first and removed again if the
  * row cannot be stored, so a failed upload leaves neither a row nor a stray file.
  */
-export async function storeUpload(services: Services, principal: Principal, upload: File): Promise<FileDto> {
-  const max = services.env.maxUploadBytes;
+export async function storeUpload(deps: Pick<Services, 'db' | 'env'>, principal: Principal, input: { file: File }): Promise<FileDto> {
+  const upload = input.file;
+  const max = deps.env.maxUploadBytes;
   if (upload.size > max) {
     throw new AppError('PAYLOAD_TOO_LARGE', `file is ${upload.size} bytes; the limit is ${max} bytes`, { field: 'file' });
   }
@@ -24,11 +25,11 @@ export async function storeUpload(services: Services, principal: Principal, uplo
   const bytes = Buffer.from(await upload.arrayBuffer());
   const id = newId('file');
   const relative = path.join('files', id);
-  const absolute = path.join(services.env.dataDir, relative);
+  const absolute = path.join(deps.env.dataDir, relative);
   await fs.mkdir(path.dirname(absolute), { recursive: true });
   await fs.writeFile(absolute, bytes, { flag: 'wx', mode: 0o600 });
   try {
-    const [row] = await services.db
+    const [row] = await deps.db
       .insert(fileTable)
       .values({
         id,

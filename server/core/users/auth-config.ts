@@ -1,17 +1,20 @@
+import { z } from 'zod';
 import type { Services } from '@/server/services';
 
-export interface AuthConfig {
-  mode: 'full' | 'none';
-  password_auth_enabled: boolean;
-  oauth_providers: Array<{ id: string; name: string }>;
-  signup_enabled: boolean;
-}
+export const authConfigSchema = z.object({
+  mode: z.enum(['full', 'none']),
+  password_auth_enabled: z.boolean(),
+  oauth_providers: z.array(z.object({ id: z.string(), name: z.string() })),
+  signup_enabled: z.boolean(),
+});
+export type AuthConfig = z.infer<typeof authConfigSchema>;
 
-export function authConfig(services: Services): AuthConfig {
+/** Which sign-in methods this server offers (public: the sign-in page asks before anyone is signed in). */
+export function authConfig(deps: Pick<Services, 'env'>): AuthConfig {
   return {
-    mode: services.env.authDisabled ? 'none' : 'full',
+    mode: deps.env.authDisabled ? 'none' : 'full',
     password_auth_enabled: true,
-    oauth_providers: services.env.oauthProviders.map((p) => ({ id: p.id, name: p.name })),
-    signup_enabled: services.env.signupEnabled,
+    oauth_providers: deps.env.oauthProviders.map((p) => ({ id: p.id, name: p.name })),
+    signup_enabled: deps.env.signupEnabled,
   };
 }

@@ -1,40 +1,36 @@
 import { eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { user } from '@/db/schema';
-import type { Principal } from '@/server/auth/principal';
+import { ADMIN_PRINCIPAL_ID, type Principal } from '@/server/auth/principal';
 import type { Services } from '@/server/services';
-import { toUserDto } from './user-dto';
+import { toUserDto, userSchema } from './user-dto';
 
-export interface PrincipalDto {
-  id: string;
-  kind: Principal['kind'];
-  name: string;
-  email: string | null;
-  username: string | null;
-  role: string;
-  is_superuser: boolean;
-  scopes: string[];
-  created_at: string | null;
-}
+/** `me`: who the caller acts for, with what its credential (`kind`) may do (`scopes`). */
+export const principalSchema = userSchema.extend({
+  kind: z.string(),
+  email: z.string().nullable(),
+  created_at: z.string().nullable(),
+});
+export type PrincipalDto = z.infer<typeof principalSchema>;
 
-/** The `me` answer: a user's profile, or a description of the token or key in use. */
-export async function describePrincipal(services: Services, principal: Principal): Promise<PrincipalDto> {
-  if (principal.kind === 'user' && principal.userId) {
-    const rows = await services.db.select().from(user).where(eq(user.id, principal.userId)).limit(1);
-    if (rows[0]) {
-      const dto = toUserDto(rows[0]);
-      return { ...dto, kind: 'user', scopes: [...principal.scopes] };
-    }
+/**
+ * The `me` answer describes the owner behind the credential: a session or a user's API key
+ * describes that user, the admin token or a key the admin created describes the admin. The scopes
+ * are the credential's own, so a narrow key says how narrow it is.
+ */
+export async function describePrincipal(deps: Pick<Services, 'db'>, principal: Principal): Promise<PrincipalDto> {
+  const credential = { kind: principal.kind, scopes: [...principal.scopes] };
+  const ownerId = principal.ownerId ?? principal.userId;
+  if (ownerId === ADMIN_PRINCIPAL_ID) {
+    // The admin token names itself (`admin`, or `auth disabled`); the admin's keys name their owner.
+    const name = principal.kind === 'admin' ? principal.name : 'admin';
+    return { ...credential, id: ADMIN_PRINCIPAL_ID, name, email: null, username: null, role: 'admin', is_superuser: true, created_at: null };
   }
+  if (ownerId) {
+    const [owner] = await deps.db.select().from(user).where(eq(user.id, ownerId)).limit(1);
+    if (owner) return { ...toUserDto(owner), ...credential };
+  }
+  // A credential that belongs to no one (or whose owner is gone) can only describe itself.
   const isAdmin = principal.scopes.has('admin');
-  return {
-    id: principal.id,
-    kind: principal.kind,
-    name: principal.name,
-    email: null,
-    username: null,
-    role: isAdmin ? 'admin' : 'user',
-    is_superuser: isAdmin,
-    scopes: [...principal.scopes],
-    created_at: null,
-  };
+  return { ...credential, id: principal.id, name: principal.name, email: null, username: null, role: isAdmin ? 'admin' : 'user', is_superuser: isAdmin, created_at: null };
 }

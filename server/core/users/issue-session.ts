@@ -13,9 +13,10 @@ export interface IssuedSession {
 }
 
 /** Describes a session better-auth just created, in the token-response shape the dialects share. */
-export async function issueSession(services: Services, userId: string, token: string | null | undefined): Promise<IssuedSession> {
+export async function issueSession(deps: Pick<Services, 'db'>, created: { userId: string; token: string | null | undefined }): Promise<IssuedSession> {
+  const { userId, token } = created;
   if (!token) throw new AppError('INTERNAL', 'no session was created');
-  const rows = await services.db
+  const rows = await deps.db
     .select({ user, expiresAt: session.expiresAt })
     .from(session)
     .innerJoin(user, eq(session.userId, user.id))

@@ -9,14 +9,14 @@ export interface LoginInput {
   password: string;
 }
 
-export async function logIn(services: Services, input: LoginInput): Promise<IssuedSession> {
+export async function logIn(deps: Pick<Services, 'auth' | 'db'>, input: LoginInput): Promise<IssuedSession> {
   const login = input.login.trim();
   try {
     const result = login.includes('@')
-      ? await viaBetterAuth(() => services.auth.api.signInEmail({ body: { email: login.toLowerCase(), password: input.password } }))
-      : await viaBetterAuth(() => services.auth.api.signInUsername({ body: { username: login.toLowerCase(), password: input.password } }));
+      ? await viaBetterAuth(() => deps.auth.api.signInEmail({ body: { email: login.toLowerCase(), password: input.password } }))
+      : await viaBetterAuth(() => deps.auth.api.signInUsername({ body: { username: login.toLowerCase(), password: input.password } }));
     if (!result) throw new AppError('UNAUTHORIZED', 'invalid credentials');
-    return issueSession(services, result.user.id, result.token);
+    return issueSession(deps, { userId: result.user.id, token: result.token });
   } catch (err) {
     // Whatever failed (unknown user, wrong password, malformed login), the caller learns only that it failed.
     if (err instanceof AppError && err.status < 500) throw new AppError('UNAUTHORIZED', 'invalid credentials');

@@ -4,9 +4,9 @@ import type { Principal } from '@/server/auth/principal';
 import type { Services } from '@/server/services';
 
 /** Ends the session behind the request's credential, if it is a session (tokens and keys stay valid). */
-export async function logOut(services: Services, principal: Principal | null): Promise<{ ok: true }> {
+export async function logOut(deps: Pick<Services, 'db'>, principal: Principal | null): Promise<{ ok: true }> {
   if (principal?.sessionToken) {
-    await services.db.delete(session).where(eq(session.token, principal.sessionToken));
+    await deps.db.delete(session).where(eq(session.token, principal.sessionToken));
   }
   return { ok: true };
 }

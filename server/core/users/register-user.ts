@@ -17,12 +17,12 @@ export interface RegisterInput {
  * nobody becomes an admin by registering (the bootstrap token holder grants that), so an exposed
  * sign-up form cannot be raced for control of a fresh server.
  */
-export async function registerUser(services: Services, input: RegisterInput): Promise<IssuedSession> {
-  if (!services.env.signupEnabled) throw new AppError('FORBIDDEN', 'sign-up is disabled on this server');
+export async function registerUser(deps: Pick<Services, 'auth' | 'db' | 'env'>, input: RegisterInput): Promise<IssuedSession> {
+  if (!deps.env.signupEnabled) throw new AppError('FORBIDDEN', 'sign-up is disabled on this server');
   if (input.password.length < 8) throw badRequest('must be at least 8 characters', 'password');
   const email = input.email.trim().toLowerCase();
   const username = input.username?.trim().toLowerCase();
-  const taken = await services.db
+  const taken = await deps.db
     .select({ id: user.id })
     .from(user)
     .where(username ? or(eq(user.email, email), eq(user.username, username)) : eq(user.email, email))
@@ -31,10 +31,10 @@ export async function registerUser(services: Services, input: RegisterInput): Pr
 
   const result = await viaBetterAuth(
     () =>
-      services.auth.api.signUpEmail({
+      deps.auth.api.signUpEmail({
         body: { email, password: input.password, name: input.name ?? username ?? email.split('@')[0]!, username },
       }),
     (message) => (/password/i.test(message) ? 'password' : /user ?name/i.test(message) ? 'username' : /email/i.test(message) ? 'email' : undefined),
   );
-  return issueSession(services, result.user.id, result.token);
+  return issueSession(deps, { userId: result.user.id, token: result.token });
 }

@@ -1,18 +1,29 @@
+import { notFound } from '@/server/core/shared/errors';
 import type { Services } from '@/server/services';
 import { viaBetterAuth } from './better-auth-errors';
 
-/**
- * Begins an OAuth sign-in with an enabled provider: the provider's authorization URL, and the
- * state cookies better-auth checks when the callback returns. Undefined for a provider that is not
- * configured. `redirect` must be a same-site path (no open redirects).
- */
-export async function startOAuth(services: Services, providerId: string, redirect?: string): Promise<{ url: string; cookies: string[] } | undefined> {
-  const provider = services.env.oauthProviders.find((p) => p.id === providerId);
-  if (!provider) return undefined;
+export interface StartOAuthInput {
+  provider: string;
+  /** Where the browser lands after signing in: a same-site path only (no open redirects). */
+  redirect?: string;
+}
+
+export interface StartedOAuth {
+  /** The provider's authorization URL. */
+  url: string;
+  /** The state cookies better-auth checks when the provider's callback returns. */
+  cookies: string[];
+}
+
+/** Begins an OAuth sign-in with an enabled provider; one that is not configured is 404. */
+export async function startOAuth(deps: Pick<Services, 'auth' | 'env'>, input: StartOAuthInput): Promise<StartedOAuth> {
+  const provider = deps.env.oauthProviders.find((p) => p.id === input.provider);
+  if (!provider) throw notFound(`OAuth provider "${input.provider}"`, 'PROVIDER_NOT_FOUND');
+  const redirect = input.redirect;
   const callbackURL = redirect && redirect.startsWith('/') && !redirect.startsWith('//') ? redirect : '/';
   // The generic-OAuth endpoint exists only when OIDC is configured, so its type is not always known.
   type Started = { headers: Headers; response: unknown };
-  const api = services.auth.api as unknown as {
+  const api = deps.auth.api as unknown as {
     signInWithOAuth2(opts: { body: { providerId: string; callbackURL: string }; returnHeaders: true }): Promise<Started>;
     signInSocial(opts: { body: { provider: string; callbackURL: string }; returnHeaders: true }): Promise<Started>;
   };
@@ -22,6 +33,6 @@ export async function startOAuth(services: Services, providerId: string, redirec
       : api.signInSocial({ body: { provider: provider.id, callbackURL }, returnHeaders: true }),
   );
   const url = (response as { url?: string }).url;
-  if (!url) return undefined;
+  if (!url) throw notFound(`OAuth provider "${input.provider}"`, 'PROVIDER_NOT_FOUND');
   return { url, cookies: headers.getSetCookie() };
 }

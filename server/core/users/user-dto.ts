@@ -1,16 +1,18 @@
+import { z } from 'zod';
 import type { user } from '@/db/schema';
 import { userScopes } from '@/server/auth/resolve';
 
-export interface UserDto {
-  id: string;
-  email: string;
-  name: string;
-  username: string | null;
-  role: string;
-  is_superuser: boolean;
-  scopes: string[];
-  created_at: string;
-}
+export const userSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  username: z.string().nullable(),
+  role: z.string(),
+  is_superuser: z.boolean(),
+  scopes: z.array(z.string()),
+  created_at: z.string(),
+});
+export type UserDto = z.infer<typeof userSchema>;
 
 export function toUserDto(row: Pick<typeof user.$inferSelect, 'id' | 'email' | 'name' | 'username' | 'role' | 'createdAt'>): UserDto {
   return {

@@ -1,5 +1,6 @@
-import { router } from '@/server/api/trpc';
-import { createKey, deleteKey, listKeys } from './auth-keys';
-import { health } from './health';
+import { defineDialect } from '../endpoint';
+import * as health from './health';
+import * as keys from './keys';
 
-export const aegisRouter = router({ health, createKey, listKeys, deleteKey });
+/** Aegis so far: health and the server's API keys. */
+export const aegis = defineDialect('aegis', [health, keys]);

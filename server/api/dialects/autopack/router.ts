@@ -1,10 +1,6 @@
-import { router } from '@/server/api/trpc';
-import { loginProcedure, meProcedure, registerProcedure } from '../shared/auth';
-import { health } from './health';
+import { defineDialect } from '../endpoint';
+import * as auth from './auth';
+import * as health from './health';
 
-export const autopackRouter = router({
-  health,
-  register: registerProcedure('autopack', { status: 201, tokenType: 'bearer' }),
-  login: loginProcedure('autopack', { tokenType: 'bearer' }),
-  me: meProcedure('autopack'),
-});
+/** Autopack so far: health and users. */
+export const autopack = defineDialect('autopack', [health, auth]);

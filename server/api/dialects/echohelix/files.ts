@@ -1,27 +1,30 @@
+/** Uploaded files: upload (multipart), metadata. */
 import { z } from 'zod';
-import { getFile } from '@/server/core/files/get-file';
-import { storeUpload } from '@/server/core/files/store-upload';
-import { rest } from '../rest-meta';
-import { echohelixProcedure } from './procedures';
+import * as files from '@/server/core/files';
+import { endpoint } from '../endpoint';
+import { idParam } from '../schemas';
+import { workload } from './guards';
+import { echohelixFile } from './shapes';
 
-const fileSchema = z.object({
-  file_id: z.string(),
-  original_name: z.string(),
-  mime_type: z.string(),
-  size_bytes: z.number().int(),
-  sha256: z.string(),
-  created_by: z.string(),
-  created_at: z.string(),
+export const uploadFile = endpoint({
+  dialect: 'echohelix',
+  method: 'POST',
+  path: '/api/v3/files',
+  ...workload('runs:submit'),
+  status: 201,
+  summary: 'Upload a file (multipart field `file`); over MAX_UPLOAD_BYTES is 413',
+  input: z.object({ file: z.file() }),
+  output: echohelixFile,
+  handler: ({ deps, principal, input }) => files.storeUpload(deps, principal, { file: input.file }),
 });
 
-export const uploadFile = echohelixProcedure('runs:submit')
-  .meta(rest('echohelix', 'POST', '/api/v3/files', { status: 201, summary: 'Upload a file (multipart field `file`); over MAX_UPLOAD_BYTES is 413' }))
-  .input(z.object({ file: z.file() }))
-  .output(fileSchema)
-  .mutation(({ ctx, input }) => storeUpload(ctx.services, ctx.principal, input.file));
-
-export const fileMetadata = echohelixProcedure('runs:read')
-  .meta(rest('echohelix', 'GET', '/api/v3/files/{file_id}', { summary: 'Uploaded file metadata' }))
-  .input(z.object({ file_id: z.string().min(1) }))
-  .output(fileSchema)
-  .query(({ ctx, input }) => getFile(ctx.services, input.file_id));
+export const fileMetadata = endpoint({
+  dialect: 'echohelix',
+  method: 'GET',
+  path: '/api/v3/files/{file_id}',
+  ...workload('runs:read'),
+  summary: 'Uploaded file metadata',
+  input: idParam('file_id'),
+  output: echohelixFile,
+  handler: ({ deps, principal, input }) => files.getFile(deps, principal, { id: input.file_id }),
+});

@@ -1,9 +1,13 @@
-import { z } from 'zod';
-import { publicProcedure } from '@/server/api/trpc';
-import { rest } from '../rest-meta';
+import { endpoint } from '../endpoint';
+import { OK, ok } from '../schemas';
 
-export const healthz = publicProcedure
-  .meta(rest('echohelix', 'GET', '/healthz', { summary: 'Liveness' }))
-  .input(z.object({}).passthrough().optional())
-  .output(z.object({ ok: z.literal(true) }))
-  .query(() => ({ ok: true as const }));
+/** Liveness only: it answers while the process runs, whatever the database says. */
+export const healthz = endpoint({
+  dialect: 'echohelix',
+  method: 'GET',
+  path: '/healthz',
+  scope: 'public',
+  summary: 'Liveness',
+  output: ok,
+  handler: () => OK,
+});

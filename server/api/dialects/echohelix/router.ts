@@ -1,5 +1,6 @@
-import { router } from '@/server/api/trpc';
-import { fileMetadata, uploadFile } from './files';
-import { healthz } from './health';
+import { defineDialect } from '../endpoint';
+import * as files from './files';
+import * as health from './health';
 
-export const echohelixRouter = router({ healthz, uploadFile, fileMetadata });
+/** EchoHelix so far: liveness and files. */
+export const echohelix = defineDialect('echohelix', [health, files]);

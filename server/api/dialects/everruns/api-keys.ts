@@ -1,64 +1,52 @@
+/** The caller's own API keys (`evr_…`): list, create, delete. */
 import { z } from 'zod';
-import { createApiKey } from '@/server/core/api-keys/create-api-key';
-import { deleteApiKey } from '@/server/core/api-keys/delete-api-key';
-import { listApiKeys } from '@/server/core/api-keys/list-api-keys';
-import type { ApiKeyDto } from '@/server/core/api-keys/api-key-dto';
-import { authedProcedure } from '@/server/api/trpc';
-import { rest } from '../rest-meta';
+import * as apiKeys from '@/server/core/api-keys';
+import { endpoint } from '../endpoint';
+import { idParam } from '../schemas';
+import { everrunsKey, toEverrunsKey } from './shapes';
 
-const everrunsKey = z.object({
-  id: z.string(),
-  name: z.string(),
-  key_prefix: z.string(),
-  scopes: z.array(z.string()),
-  created_at: z.string(),
-  expires_at: z.string().nullable(),
-  last_used_at: z.string().nullable(),
+export const listApiKeys = endpoint({
+  dialect: 'everruns',
+  method: 'GET',
+  path: '/api/auth/api-keys',
+  scope: 'authed',
+  summary: "List the caller's API keys",
+  output: z.object({ data: z.array(everrunsKey) }),
+  handler: async ({ deps, principal }) => ({ data: (await apiKeys.listApiKeys(deps, principal)).map(toEverrunsKey) }),
 });
 
-function toEverrunsKey(dto: ApiKeyDto): z.infer<typeof everrunsKey> {
-  return {
-    id: dto.id,
-    name: dto.name,
-    key_prefix: dto.start ?? dto.prefix,
-    scopes: dto.scopes,
-    created_at: dto.createdAt,
-    expires_at: dto.expiresAt,
-    last_used_at: dto.lastUsedAt,
-  };
-}
-
-export const listOwnKeys = authedProcedure
-  .meta(rest('everruns', 'GET', '/api/auth/api-keys', { summary: "List the caller's API keys" }))
-  .input(z.object({}).passthrough().optional())
-  .output(z.object({ data: z.array(everrunsKey) }))
-  .query(async ({ ctx }) => ({ data: (await listApiKeys(ctx.services, ctx.principal)).map(toEverrunsKey) }));
-
-export const createOwnKey = authedProcedure
-  .meta(rest('everruns', 'POST', '/api/auth/api-keys', { status: 201, summary: 'Create an API key (`evr_…`); the key is shown only here' }))
-  .input(
-    z.object({
-      name: z.string().trim().min(1).max(200),
-      scopes: z.array(z.string()).optional(),
-      expires_at: z.iso.datetime({ offset: true }).optional(),
-    }),
-  )
-  .output(everrunsKey.extend({ key: z.string() }))
-  .mutation(async ({ ctx, input }) => {
-    const created = await createApiKey(ctx.services, ctx.principal, {
+export const createApiKey = endpoint({
+  dialect: 'everruns',
+  method: 'POST',
+  path: '/api/auth/api-keys',
+  scope: 'authed',
+  status: 201,
+  summary: 'Create an API key (`evr_…`); the key is shown only here',
+  input: z.object({
+    name: z.string().trim().min(1).max(200),
+    scopes: z.array(z.string()).optional(),
+    expires_at: z.iso.datetime({ offset: true }).optional(),
+  }),
+  output: everrunsKey.extend({ key: z.string() }),
+  handler: async ({ deps, principal, input }) => {
+    const created = await apiKeys.createApiKey(deps, principal, {
       name: input.name,
-      // Without a list, the key may do what its owner may do, short of administering the server.
-      scopes: input.scopes ?? [...ctx.principal.scopes].filter((s) => s !== 'admin'),
-      prefix: 'evr_',
+      scopes: input.scopes,
+      kind: 'everruns',
       expiresAt: input.expires_at ? new Date(input.expires_at) : undefined,
     });
     return { ...toEverrunsKey(created), key: created.key };
-  });
+  },
+});
 
-export const deleteOwnKey = authedProcedure
-  .meta(rest('everruns', 'DELETE', '/api/auth/api-keys/{key_id}', { status: 204, summary: 'Delete one of the caller\'s API keys' }))
-  .input(z.object({ key_id: z.string().min(1) }))
-  .output(z.void())
-  .mutation(async ({ ctx, input }) => {
-    await deleteApiKey(ctx.services, ctx.principal, input.key_id);
-  });
+export const deleteApiKey = endpoint({
+  dialect: 'everruns',
+  method: 'DELETE',
+  path: '/api/auth/api-keys/{key_id}',
+  scope: 'authed',
+  status: 204,
+  summary: "Delete one of the caller's API keys",
+  input: idParam('key_id'),
+  output: z.void(),
+  handler: ({ deps, principal, input }) => apiKeys.deleteApiKey(deps, principal, { id: input.key_id }),
+});

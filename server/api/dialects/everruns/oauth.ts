@@ -1,16 +1,20 @@
+/** OAuth sign-in: sends the browser to the provider; better-auth's `/api/auth/callback/{provider}` finishes it. */
 import { z } from 'zod';
-import { notFound } from '@/server/core/shared/errors';
-import { startOAuth } from '@/server/core/users/start-oauth';
-import { publicProcedure } from '@/server/api/trpc';
-import { rest } from '../rest-meta';
+import * as users from '@/server/core/users';
+import { endpoint } from '../endpoint';
 
-/** Sends the browser to the provider; better-auth's `/api/auth/callback/{provider}` finishes the sign-in. */
-export const oauthRedirect = publicProcedure
-  .meta(rest('everruns', 'GET', '/api/auth/oauth/{provider}', { status: 302, output: 'detailed', summary: 'Redirect to an enabled OAuth provider' }))
-  .input(z.object({ provider: z.string().min(1), redirect: z.string().optional() }).passthrough())
-  .output(z.object({ status: z.literal(302), headers: z.record(z.string(), z.union([z.string(), z.array(z.string())])) }))
-  .query(async ({ ctx, input }) => {
-    const started = await startOAuth(ctx.services, input.provider, input.redirect);
-    if (!started) throw notFound(`OAuth provider "${input.provider}"`, 'PROVIDER_NOT_FOUND');
-    return { status: 302, headers: { location: started.url, 'set-cookie': started.cookies } };
-  });
+export const oauthRedirect = endpoint({
+  dialect: 'everruns',
+  method: 'GET',
+  path: '/api/auth/oauth/{provider}',
+  scope: 'public',
+  transport: 'detailed',
+  summary: 'Redirect to an enabled OAuth provider',
+  input: z.object({ provider: z.string().min(1), redirect: z.string().optional() }),
+  // The literal status documents the redirect and sets it on the response.
+  output: z.object({ status: z.literal(302), headers: z.object({ location: z.string(), 'set-cookie': z.array(z.string()) }) }),
+  handler: async ({ deps, input }) => {
+    const started = await users.startOAuth(deps, { provider: input.provider, redirect: input.redirect });
+    return { status: 302 as const, headers: { location: started.url, 'set-cookie': started.cookies } };
+  },
+});

@@ -1,18 +1,8 @@
-import { router } from '@/server/api/trpc';
-import { authConfigProcedure, loginProcedure, logoutProcedure, meProcedure, registerProcedure } from '../shared/auth';
-import { createOwnKey, deleteOwnKey, listOwnKeys } from './api-keys';
-import { health } from './health';
-import { oauthRedirect } from './oauth';
+import { defineDialect } from '../endpoint';
+import * as apiKeys from './api-keys';
+import * as auth from './auth';
+import * as health from './health';
+import * as oauth from './oauth';
 
-export const everrunsRouter = router({
-  health,
-  authConfig: authConfigProcedure('everruns'),
-  register: registerProcedure('everruns', { status: 201, tokenType: 'Bearer' }),
-  login: loginProcedure('everruns', { tokenType: 'Bearer' }),
-  me: meProcedure('everruns'),
-  logout: logoutProcedure('everruns'),
-  listApiKeys: listOwnKeys,
-  createApiKey: createOwnKey,
-  deleteApiKey: deleteOwnKey,
-  oauthRedirect,
-});
+/** Everruns so far: health, users, OAuth sign-in and the caller's API keys. */
+export const everruns = defineDialect('everruns', [health, auth, oauth, apiKeys]);

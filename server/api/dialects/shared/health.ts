@@ -1,17 +1,32 @@
-import { z } from 'zod';
-import { checkHealth } from '@/server/core/health/check-health';
-import { publicProcedure } from '@/server/api/trpc';
-import { autopackHealth, autopackHealthSchema, unhealthy } from '../autopack/health';
-import { everrunsHealthFields } from '../everruns/health';
-import { rest } from '../rest-meta';
+/**
+ * Every dialect's health endpoint, declared once: it checks the server and answers the report in
+ * the dialect's shape — with 503 and the same shape when the database is unreachable, because
+ * health checkers read that body too.
+ */
+import type { z } from 'zod';
+import * as health from '@/server/core/health';
+import { AppError } from '@/server/core/shared/errors';
+import { endpoint } from '../endpoint';
 
-/** `/health` at the root serves Autopack and Everruns clients at once: the union of both documents. */
-export const health = publicProcedure
-  .meta(rest('health', 'GET', '/health', { summary: 'Health for Autopack and Everruns clients; 503 when the database is unreachable' }))
-  .input(z.object({}).passthrough().optional())
-  .output(autopackHealthSchema.extend({ runner_mode: z.string(), auth_mode: z.enum(['none', 'full']) }))
-  .query(async ({ ctx }) => {
-    const body = { ...autopackHealth(await checkHealth(ctx.services), ctx.services), ...everrunsHealthFields(ctx.services) };
-    if (body.status === 'unhealthy') throw unhealthy(body);
-    return body;
+export function healthEndpoint<O extends z.ZodType>(def: {
+  dialect: string;
+  path: `/${string}`;
+  summary: string;
+  output: O;
+  report: (report: health.HealthReport) => z.input<O>;
+}) {
+  return endpoint({
+    dialect: def.dialect,
+    method: 'GET',
+    path: def.path,
+    scope: 'public',
+    summary: def.summary,
+    output: def.output,
+    handler: async ({ deps }) => {
+      const report = await health.checkHealth(deps);
+      const body = def.report(report);
+      if (!report.databaseOk) throw new AppError('SERVICE_UNAVAILABLE', 'database unreachable', { body });
+      return body;
+    },
   });
+}

@@ -1,15 +1,5 @@
-import { router } from '@/server/api/trpc';
-import { loginProcedure, meProcedure, registerProcedure } from './auth';
-import { health } from './health';
+import { defineDialect } from '../endpoint';
+import * as root from './root';
 
-/**
- * Paths two dialects share, served once at the root with an input that accepts both documented
- * shapes and an output that carries both documents' fields. Under a dialect's own base path the
- * dialect's strict version answers instead.
- */
-export const sharedRootRouter = router({
-  health,
-  register: registerProcedure('auth', { status: 201, tokenType: 'bearer' }),
-  login: loginProcedure('auth', { tokenType: 'bearer' }),
-  me: meProcedure('auth'),
-});
+/** The root's union endpoints for the paths Autopack and Everruns share; they win those paths at the root. */
+export const shared = defineDialect('shared', [root]);

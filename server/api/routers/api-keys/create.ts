@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { SCOPES } from '@/server/auth/scopes';
-import { createApiKey } from '@/server/core/api-keys/create-api-key';
+import * as apiKeys from '@/server/core/api-keys';
 import { authedProcedure } from '@/server/api/trpc';
-import { apiKeyOutput } from './api-key-output';
 
 export const create = authedProcedure
   .input(
@@ -12,9 +11,9 @@ export const create = authedProcedure
       expiresAt: z.iso.datetime({ offset: true }).optional(),
     }),
   )
-  .output(apiKeyOutput.extend({ key: z.string() }))
+  .output(apiKeys.createdApiKeySchema)
   .mutation(({ ctx, input }) =>
-    createApiKey(ctx.services, ctx.principal, {
+    apiKeys.createApiKey(ctx.services, ctx.principal, {
       name: input.name,
       scopes: input.scopes,
       expiresAt: input.expiresAt ? new Date(input.expiresAt) : undefined,

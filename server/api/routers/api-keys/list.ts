@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { listApiKeys } from '@/server/core/api-keys/list-api-keys';
+import * as apiKeys from '@/server/core/api-keys';
 import { authedProcedure } from '@/server/api/trpc';
-import { apiKeyOutput } from './api-key-output';
 
 /** The caller's keys; an admin sees every key on the server. */
 export const list = authedProcedure
   .input(z.void())
-  .output(z.array(apiKeyOutput))
-  .query(({ ctx }) => listApiKeys(ctx.services, ctx.principal, { all: true }));
+  .output(z.array(apiKeys.apiKeySchema))
+  .query(({ ctx }) => apiKeys.listApiKeys(ctx.services, ctx.principal, { all: true }));

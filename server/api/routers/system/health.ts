@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkHealth } from '@/server/core/health/check-health';
+import { checkHealth } from '@/server/core/health';
 import { publicProcedure } from '@/server/api/trpc';
 
 export const health = publicProcedure
