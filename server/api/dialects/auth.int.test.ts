@@ -184,3 +184,60 @@ describe('users (Autopack and Everruns)', () => {
     expect(res.status).toBe(404);
   });
 });
+
+describe('GET /api/auth/me with an API key describes the key\u2019s owner', () => {
+  const KEY_SCOPES = ['runs:read', 'sessions:read'];
+  let owner: Record<string, unknown>;
+  let key: string;
+
+  beforeAll(async () => {
+    const reg = await s.fetch('/api/auth/register', {
+      method: 'POST',
+      json: { email: 'kim@example.com', password: 'a long enough password', username: 'kim', name: 'Kim Lee' },
+    });
+    expect(reg.status).toBe(201);
+    const registered = await reg.json();
+    owner = { id: registered.id, email: 'kim@example.com', name: 'Kim Lee', username: 'kim', role: 'user', created_at: registered.created_at };
+    const created = await s.fetch('/api/auth/api-keys', { method: 'POST', token: registered.access_token, json: { name: 'ci', scopes: KEY_SCOPES } });
+    expect(created.status).toBe(201);
+    key = (await created.json()).key;
+  });
+
+  const headerStyles: Array<[string, () => Record<string, string>]> = [
+    ['Authorization: ApiKey <key>', () => ({ authorization: `ApiKey ${key}` })],
+    ['Authorization: Bearer <key>', () => ({ authorization: `Bearer ${key}` })],
+    ['Authorization: <key>', () => ({ authorization: key })],
+    ['X-API-Key: <key>', () => ({ 'x-api-key': key })],
+  ];
+
+  it.each(headerStyles)('GET /api/auth/me with %s: the owner, with the key\u2019s scopes', async (_style, headers) => {
+    const res = await s.fetch('/api/auth/me', { headers: headers() });
+    expect(res.status).toBe(200);
+    const me = await res.json();
+    expect(me).toMatchObject({ ...owner, kind: 'api_key', is_superuser: false });
+    expect([...me.scopes].sort()).toEqual(KEY_SCOPES);
+  });
+
+  it.each(['/everruns/api/auth/me', '/autopack/api/auth/me'])('GET %s describes the owner too', async (path) => {
+    const res = await s.fetch(path, { headers: { authorization: `ApiKey ${key}` } });
+    expect(res.status).toBe(200);
+    const me = await res.json();
+    expect(me).toMatchObject({ ...owner, kind: 'api_key' });
+    expect([...me.scopes].sort()).toEqual(KEY_SCOPES);
+  });
+
+  it('tRPC auth.me describes the owner', async () => {
+    const res = await s.fetch('/api/trpc/auth.me', { headers: { 'x-api-key': key } });
+    expect(res.status).toBe(200);
+    const me = (await res.json()).result.data;
+    expect(me).toMatchObject({ ...owner, kind: 'api_key' });
+    expect([...me.scopes].sort()).toEqual(KEY_SCOPES);
+  });
+
+  it('GET /api/auth/me with a key the admin created describes the admin, with the key\u2019s scopes', async () => {
+    const created = await (await s.fetch('/v1/auth/keys', { method: 'POST', token: s.adminToken, json: { name: 'server-bot', scopes: ['sessions:read'] } })).json();
+    const res = await s.fetch('/api/auth/me', { headers: { authorization: `ApiKey ${created.key}` } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ id: 'admin', kind: 'api_key', role: 'admin', email: null, scopes: ['sessions:read'] });
+  });
+});
