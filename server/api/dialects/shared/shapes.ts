@@ -15,8 +15,7 @@ export const registerInput = z
       .regex(/^[A-Za-z0-9_.-]{2,64}$/, 'letters, digits, _ . - (2 to 64)')
       .optional(),
     full_name: z.string().trim().max(200).optional(),
-  })
-  .passthrough();
+  });
 
 // JSON `{email|username, password}`, or FastAPI's OAuth2 form (`username`, `password`, urlencoded).
 export const loginInput = z
@@ -25,7 +24,6 @@ export const loginInput = z
     username: z.string().trim().min(1).optional(),
     password: z.string().min(1, 'is required'),
   })
-  .passthrough()
   .refine((body) => body.email ?? body.username, { message: 'email or username is required', path: ['email'] });
 
 /** The token response; `token_type` is spelled as each dialect documents it. */
