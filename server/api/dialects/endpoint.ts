@@ -156,7 +156,11 @@ export function endpoint(def: EndpointDef<Access, z.ZodType, z.ZodType, Transpor
     .input(input) as unknown as ReturnType<typeof publicProcedure.input>;
   if (def.output && !stream) procedure = procedure.output(def.output) as typeof procedure;
   const resolve = async ({ ctx, input: parsed }: { ctx: { services: Services; headers: Headers; url: URL; principal: unknown }; input: unknown }) => {
-    const principal = (typeof ctx.principal === 'function' ? await (ctx.principal as () => Promise<Principal | null>)() : ctx.principal) as Principal | null;
+    // A public endpoint does not depend on who calls it: a credential that cannot be checked (the
+    // database is down, and /health must still say so with its 503) makes the caller anonymous.
+    const principal = (
+      typeof ctx.principal === 'function' ? await (ctx.principal as () => Promise<Principal | null>)().catch(() => null) : ctx.principal
+    ) as Principal | null;
     def.guard?.(principal as Principal, ctx.services);
     return def.handler({ deps: ctx.services, principal: principal as Principal, input: parsed, headers: ctx.headers, url: ctx.url });
   };

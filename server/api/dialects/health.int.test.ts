@@ -59,6 +59,9 @@ describe('GET /health when the database is unreachable', () => {
       expect(res.status).toBe(503);
       expect(await res.json()).toMatchObject({ status: 'unhealthy', database: 'disconnected' });
       expect((await down.fetch('/healthz')).status).toBe(200);
+      // A credential that cannot be checked while the database is down does not turn the 503 into a 500.
+      const withToken = await down.fetch('/health', { token: 'sb_some_key_that_cannot_be_checked' });
+      expect(withToken.status).toBe(503);
     } finally {
       down.services.database.close = async () => {};
       await down.close();
