@@ -13,6 +13,7 @@ import { isLoopbackHost } from '@/server/env';
 import type { Services } from '@/server/services';
 import { AppError } from '@/server/core/shared/errors';
 import { requestHostname, nodeHeaders, requestUrl } from './node-request';
+import { guardRequestBody } from './request-body';
 import { createRestApi, type RestApi } from './rest';
 import { sendError, sendJson, sendNotFound } from './send';
 import { serveSwaggerUi } from './swagger-ui';
@@ -47,18 +48,6 @@ const SECURITY_HEADERS: Record<string, string> = {
   'x-frame-options': 'DENY',
 };
 
-/**
- * A response sent before the request body was read (413 on an oversized upload, 401 before a
- * body is parsed) closes the connection, so the unread bytes cannot be taken for the next request.
- */
-function closeIfBodyUnread(req: IncomingMessage, res: ServerResponse): void {
-  const writeHead = res.writeHead;
-  res.writeHead = function (this: ServerResponse, ...args: Parameters<ServerResponse['writeHead']>) {
-    if (!req.complete) this.setHeader('connection', 'close');
-    return writeHead.apply(this, args);
-  } as ServerResponse['writeHead'];
-}
-
 export function createApp(services: Services, logger: Logger, pages?: PageHandler): App {
   const logError = (err: unknown) => logger.error('request failed', err);
   const rest = createRestApi(services, logError);
@@ -75,7 +64,7 @@ export function createApp(services: Services, logger: Logger, pages?: PageHandle
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
-    closeIfBodyUnread(req, res);
+    const body = guardRequestBody(req, res);
     // With auth off, only requests addressed to loopback are served: a DNS-rebinding page in a
     // browser cannot reach the server through another name.
     if (services.env.authDisabled && !isLoopbackHost(requestHostname(req))) {
@@ -96,7 +85,7 @@ export function createApp(services: Services, logger: Logger, pages?: PageHandle
       trpc(req, res);
       return;
     }
-    if (await rest.handle(req, res)) return;
+    if (await rest.handle(body, res)) return;
     if (pathname.startsWith('/api/auth/')) return betterAuth(req, res);
     if (pages && isPagePath(pathname)) return pages(req, res);
     sendNotFound(res, method, pathname);
