@@ -6,6 +6,7 @@ import { echohelixRouter } from './echohelix/router';
 import type { WebSocketEndpoint } from './endpoint';
 import { everrunsRouter } from './everruns/router';
 import { sharedRootRouter } from './shared/router';
+import { canonicalStreams } from '../streams';
 
 export const DIALECTS = ['agentd', 'aegis', 'autopack', 'echohelix', 'everruns'] as const;
 export type Dialect = (typeof DIALECTS)[number];
@@ -36,7 +37,7 @@ export const ROOT_PRECEDENCE: ReadonlyArray<readonly [string, AnyRouter]> = [
  * plus `root`, for canonical streams that belong to no dialect (served at the root only).
  */
 export const WEBSOCKET_ENDPOINTS: Record<Dialect | 'root', WebSocketEndpoint[]> = {
-  root: [],
+  root: canonicalStreams.websockets,
   agentd: agentd.websockets,
   aegis: [],
   autopack: [],
