@@ -77,6 +77,8 @@ function refuse(socket: Duplex, err: unknown, log: (err: unknown) => void): void
     'connection: close',
     ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
   ];
+  // Closed once the answer is out, so a client that never hangs up holds nothing open.
+  socket.once('finish', () => socket.destroy());
   socket.end(`${lines.join('\r\n')}\r\n\r\n${payload}`);
 }
 
