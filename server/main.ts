@@ -1,10 +1,9 @@
 /**
  * The custom server: one process serving the dashboard (Next.js), the tRPC API, REST at every
- * documented dialect path and (later) the WebSocket streams. Start with `npm start`.
+ * documented dialect path and the declared WebSocket streams. Start with `npm start`.
  */
 import http from 'node:http';
 import path from 'node:path';
-import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { DatabaseLockedError } from '@/db/client';
 import { EnvError, parseEnv } from './env';
@@ -21,10 +20,6 @@ async function loadPages(dev: boolean, host: string, port: number) {
   const handle = nextApp.getRequestHandler();
   const pages: PageHandler = (req, res) => handle(req, res);
   return { pages, upgrade: dev ? nextApp.getUpgradeHandler() : undefined, close: () => nextApp.close() };
-}
-
-function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
 async function main(): Promise<void> {
@@ -52,15 +47,11 @@ async function main(): Promise<void> {
   }
 
   const next = process.env.SWITCHBOARD_NO_DASHBOARD === '1' ? undefined : await loadPages(env.dev, env.host, env.port);
-  const app = createApp(services, logger, next?.pages);
+  // Next's dev server keeps its hot-reload socket; every other upgrade is a declared WebSocket endpoint or a 404.
+  const app = createApp(services, logger, next?.pages, { next: next?.upgrade });
   const server = http.createServer(app.listener);
   server.keepAliveTimeout = 65_000;
-
-  // WebSocket routes (EchoHelix streams) attach here; Next's dev server keeps its hot-reload socket.
-  server.on('upgrade', (req, socket, head) => {
-    if (next?.upgrade && req.url?.startsWith('/_next/')) return void next.upgrade(req, socket, head);
-    refuseUpgrade(socket, 404, 'Not Found');
-  });
+  server.on('upgrade', app.upgrade);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -91,6 +82,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info(`${signal}: shutting down`);
     const force = setTimeout(() => process.exit(1), 10_000).unref();
+    app.close();
     server.close();
     server.closeIdleConnections();
     await next?.close().catch(() => {});

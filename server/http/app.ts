@@ -1,7 +1,8 @@
 /**
  * The one request listener of the custom server. It owns the order in which the faces of the API
  * are tried: OpenAPI/Swagger, the dashboard's tRPC endpoint, REST at every documented path,
- * better-auth's own routes, then the dashboard pages. Anything else is a JSON 404.
+ * better-auth's own routes, then the dashboard pages. Anything else is a JSON 404. WebSocket
+ * upgrades have their own listener (`upgrade`, server/http/upgrade.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
@@ -9,18 +10,23 @@ import { toNodeHandler } from 'better-auth/node';
 import { DIALECTS, type Dialect } from '@/server/api/dialects';
 import { createContext } from '@/server/api/context';
 import { appRouter } from '@/server/api/root';
-import { isLoopbackHost } from '@/server/env';
 import type { Services } from '@/server/services';
-import { AppError } from '@/server/core/shared/errors';
-import { requestHostname, nodeHeaders, requestUrl } from './node-request';
+import { assertServedHost } from './host';
+import { nodeHeaders, requestUrl } from './node-request';
+import { guardRequestBody } from './request-body';
 import { createRestApi, type RestApi } from './rest';
 import { sendError, sendJson, sendNotFound } from './send';
 import { serveSwaggerUi } from './swagger-ui';
+import { createUpgradeHandler, type UpgradeListener, type WebSocketOptions } from './upgrade';
 
 export type PageHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 export interface App {
   listener: (req: IncomingMessage, res: ServerResponse) => void;
+  /** The server's `upgrade` listener: declared WebSocket endpoints, `/_next/*` to Next, else 404. */
+  upgrade: UpgradeListener;
+  /** Ends what outlives single requests (open WebSockets), before the HTTP server closes. */
+  close(): void;
   rest: RestApi;
 }
 
@@ -47,21 +53,10 @@ const SECURITY_HEADERS: Record<string, string> = {
   'x-frame-options': 'DENY',
 };
 
-/**
- * A response sent before the request body was read (413 on an oversized upload, 401 before a
- * body is parsed) closes the connection, so the unread bytes cannot be taken for the next request.
- */
-function closeIfBodyUnread(req: IncomingMessage, res: ServerResponse): void {
-  const writeHead = res.writeHead;
-  res.writeHead = function (this: ServerResponse, ...args: Parameters<ServerResponse['writeHead']>) {
-    if (!req.complete) this.setHeader('connection', 'close');
-    return writeHead.apply(this, args);
-  } as ServerResponse['writeHead'];
-}
-
-export function createApp(services: Services, logger: Logger, pages?: PageHandler): App {
+export function createApp(services: Services, logger: Logger, pages?: PageHandler, webSockets: WebSocketOptions = {}): App {
   const logError = (err: unknown) => logger.error('request failed', err);
   const rest = createRestApi(services, logError);
+  const upgrades = createUpgradeHandler(services, (err) => logger.error('upgrade failed', err), webSockets);
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/api/trpc/',
@@ -75,12 +70,8 @@ export function createApp(services: Services, logger: Logger, pages?: PageHandle
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
-    closeIfBodyUnread(req, res);
-    // With auth off, only requests addressed to loopback are served: a DNS-rebinding page in a
-    // browser cannot reach the server through another name.
-    if (services.env.authDisabled && !isLoopbackHost(requestHostname(req))) {
-      throw new AppError('FORBIDDEN', 'auth is disabled, so only requests to a loopback host are served');
-    }
+    const body = guardRequestBody(req, res);
+    assertServedHost(services, req);
     const url = requestUrl(req);
     const { pathname } = url;
     const method = req.method ?? 'GET';
@@ -96,7 +87,7 @@ export function createApp(services: Services, logger: Logger, pages?: PageHandle
       trpc(req, res);
       return;
     }
-    if (await rest.handle(req, res)) return;
+    if (await rest.handle(body, res)) return;
     if (pathname.startsWith('/api/auth/')) return betterAuth(req, res);
     if (pages && isPagePath(pathname)) return pages(req, res);
     sendNotFound(res, method, pathname);
@@ -104,6 +95,8 @@ export function createApp(services: Services, logger: Logger, pages?: PageHandle
 
   return {
     rest,
+    upgrade: upgrades.upgrade,
+    close: upgrades.closeAll,
     listener(req, res) {
       route(req, res).catch((err) => {
         if (res.headersSent) {

@@ -13,6 +13,8 @@ export function sendError(res: ServerResponse, err: unknown, log?: (err: unknown
   sendJson(res, status, body, headers);
 }
 
+export const routeNotFound = (method: string, path: string) => new AppError('NOT_FOUND', `no route for ${method} ${path}`, { code: 'ROUTE_NOT_FOUND' });
+
 export function sendNotFound(res: ServerResponse, method: string, path: string): void {
-  sendJson(res, 404, envelopeFor(new AppError('NOT_FOUND', `no route for ${method} ${path}`, { code: 'ROUTE_NOT_FOUND' })));
+  sendJson(res, 404, envelopeFor(routeNotFound(method, path)));
 }

@@ -20,12 +20,13 @@ beforeAll(async () => {
       void writeWebSocket(
         ws,
         {
-          streamId: url.pathname.slice(1),
+          streamId: decodeURIComponent(url.pathname.slice(1)),
           fromSeq: Number(url.searchParams.get('from_seq') ?? 1),
           message: (e) => ({ seq: e.seq, type: e.type }),
           closeAfter: (e) => e.type === 'done',
         },
         s.services,
+        { keepAliveMs: url.searchParams.has('keep_alive_ms') ? Number(url.searchParams.get('keep_alive_ms')) : undefined },
       );
     });
   });
@@ -64,5 +65,30 @@ describe('WebSocket writer', () => {
       { seq: 4, type: 'tick' },
       { seq: 5, type: 'done' },
     ]);
+  });
+});
+
+describe('WebSocket keep-alive', () => {
+  const idle = 'test:idle';
+
+  it('pings a quiet stream and keeps a peer that answers with pongs', async () => {
+    const ws = new WebSocket(`${base}/${idle}?keep_alive_ms=50`);
+    let pings = 0;
+    ws.on('ping', () => pings++);
+    const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+    await new Promise((r) => ws.once('open', r));
+    await new Promise((r) => setTimeout(r, 400));
+    expect(pings).toBeGreaterThanOrEqual(3);
+    expect(ws.readyState).toBe(WebSocket.OPEN);
+    ws.close();
+    expect(await closed).toBe(1005);
+  });
+
+  it('cuts off a peer that stops answering pings', async () => {
+    const ws = new WebSocket(`${base}/${idle}?keep_alive_ms=50`, { autoPong: false });
+    const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+    await new Promise((r) => ws.once('open', r));
+    // Terminated without a close frame: the client sees an abnormal closure.
+    expect(await closed).toBe(1006);
   });
 });

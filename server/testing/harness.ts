@@ -72,6 +72,7 @@ export async function startTestServer(extraEnv: Record<string, string> = {}, opt
   const services = await createServices(env, { log: { error() {} } });
   const app = createApp(services, quietLogger);
   const server = http.createServer(app.listener);
+  server.on('upgrade', app.upgrade);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -89,6 +90,7 @@ export async function startTestServer(extraEnv: Record<string, string> = {}, opt
       return fetch(`${url}${pathname}`, { ...rest, headers, body: json !== undefined ? JSON.stringify(json) : rest.body });
     },
     async close(closeOpts = {}) {
+      app.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await services.close();

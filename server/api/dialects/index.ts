@@ -6,6 +6,7 @@ import { echohelix } from './echohelix/router';
 import type { DialectApi, WebSocketEndpoint } from './endpoint';
 import { everruns } from './everruns/router';
 import { shared } from './shared/router';
+import { canonicalStreams } from '../streams';
 
 export const DIALECTS = ['agentd', 'aegis', 'autopack', 'echohelix', 'everruns'] as const;
 export type Dialect = (typeof DIALECTS)[number];
@@ -29,4 +30,4 @@ export const ROOT_PRECEDENCE: ReadonlyArray<readonly [string, AnyRouter]> = [
  * Declared WebSocket endpoints, by dialect (served under the root and the dialect's base path) —
  * plus `root`, for canonical streams that belong to no dialect (served at the root only).
  */
-export const WEBSOCKET_ENDPOINTS: Record<Dialect | 'root', WebSocketEndpoint[]> = { root: [], ...byDialect((api) => api.websockets) };
+export const WEBSOCKET_ENDPOINTS: Record<Dialect | 'root', WebSocketEndpoint[]> = { root: canonicalStreams.websockets, ...byDialect((api) => api.websockets) };
