@@ -34,21 +34,29 @@ function mainNav(page: Page) {
 test("a run's page follows the run live over the canonical stream", async ({ signedIn: page }) => {
   const requests = recordRequests(page);
   const workspace = makeWorkspace('live-run');
+  const command = 'echo live > live.txt';
 
   await mainNav(page).getByRole('link', { name: 'Runs' }).click();
   const form = page.getByRole('form', { name: 'New run' });
   await form.getByLabel('Workspace path').fill(workspace);
-  await form.getByLabel('Prompt').fill('::say hello\n::sleep 1500\n::say world');
+  // The bash call waits for a human (default profile), so the page is seen mid-run for certain.
+  await form.getByLabel('Prompt').fill(`::say hello\n::tool bash {"command":"${command}"}\n::say world`);
   await form.getByLabel('Model').selectOption(SCRIPTED);
+  await form.getByLabel('Permission profile').selectOption('default');
   await form.getByRole('button', { name: 'Start run' }).click();
   await expect(page).toHaveURL(/\/app\/runs\/[^/]+$/);
   await markWindow(page);
 
-  // The first words arrive while the run is still going, then the rest, then the final status.
+  // The first words and the wait arrive while the run is still going…
   const output = page.getByTestId('model-output');
-  await expect(output).toContainText('hello');
-  await expect(page.getByTestId('run-status')).toHaveText('running');
-  await expect(output).toContainText('world');
+  await expect(output.first()).toHaveText('hello');
+  await expect(page.getByTestId('run-status')).toHaveText('waiting for approval');
+  await expect(page.locator('.live-status')).toHaveText('Live');
+
+  // …and, once the step is approved on this page, the rest and the final status.
+  const step = page.getByRole('list', { name: 'Steps' }).getByRole('listitem').filter({ hasText: command });
+  await step.getByRole('button', { name: 'Approve' }).click();
+  await expect(output.last()).toHaveText('world');
   await expect(page.getByTestId('run-status')).toHaveText('succeeded');
   await expect(page.getByRole('list', { name: 'Run events' })).toContainText('run_succeeded');
   await expect(page.locator('.live-status')).toHaveText('Stream ended');
