@@ -124,7 +124,8 @@ describe('@switchboard/sdk', () => {
     const following = (async () => {
       for await (const event of followSession(flaky, session.id, { signal: controller.signal, retryDelayMs: { min: 50, max: 200 } })) events.push(event);
     })();
-    const said = (text: string) => () => saidBy(events).includes(text);
+    // A turn is over when its turn_completed arrives; only then does the session take the next message.
+    const said = (text: string) => () => saidBy(events).includes(text) && events.filter((e) => e.type === 'turn_completed').length === saidBy(events).length;
 
     await flaky.sessions.send.mutate({ id: session.id, text: '::say one' });
     await eventually(said('one'), 'the first answer');

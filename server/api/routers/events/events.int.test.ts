@@ -51,6 +51,14 @@ async function trpcMutation<T>(procedure: string, input: unknown, token = s.admi
 
 const startRun = (prompt: string, token = s.adminToken) => trpcMutation<{ id: string }>('runs.create', { workspacePath: workspace, prompt }, token).then((r) => r.id);
 
+async function eventually(check: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 async function register(name: string): Promise<string> {
   const res = await s.fetch('/api/auth/register', { method: 'POST', json: { email: `${name}@example.com`, password: 'correct horse battery', username: name } });
   expect(res.status).toBe(201);
@@ -138,10 +146,14 @@ describe('events.session', () => {
   it('streams a session live and keeps the stream open for the next turn', async () => {
     const session = await trpcMutation<{ id: string }>('sessions.create', { workspacePath: workspace });
     const sse = await subscribe('session', { id: session.id });
+    // The session takes the next message once the turn is over.
+    const turnsCompleted = (n: number) => () => eventsOf(sse).filter((e) => e.type === 'turn_completed').length >= n;
     await trpcMutation('sessions.send', { id: session.id, text: '::say first answer' });
-    await sse.waitFor((f) => isEvent(f) && eventOf(f).type === 'model_output_completed' && eventOf(f).data.text === 'first answer');
+    await sse.waitFor(isEvent);
+    await eventually(turnsCompleted(1));
     await trpcMutation('sessions.send', { id: session.id, text: '::say second answer' });
-    await sse.waitFor((f) => isEvent(f) && eventOf(f).type === 'model_output_completed' && eventOf(f).data.text === 'second answer');
+    await eventually(turnsCompleted(2));
+    expect(eventsOf(sse).filter((e) => e.type === 'model_output_completed').map((e) => e.data.text)).toEqual(['first answer', 'second answer']);
     const events = eventsOf(sse);
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     sse.close();
