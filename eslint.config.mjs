@@ -6,6 +6,7 @@ import tseslint from 'typescript-eslint';
 export default defineConfig(
   globalIgnores([
     '**/node_modules/',
+    'packages/*/dist/',
     '.next/',
     'data/',
     'test-results/',

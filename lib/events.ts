@@ -8,7 +8,8 @@ const num = (value: unknown): number | undefined => (typeof value === 'number' ?
 
 /** One readable line for an event: its own message when it has one, else the telling fields of its data. */
 export function summarizeEvent(event: StreamEvent): string {
-  const d = event.data ?? {};
+  const d = event.data;
+  const message = str(d.message);
   switch (event.type) {
     case 'model_output_delta':
       return excerpt(str(d.text), 120);
@@ -37,10 +38,12 @@ export function summarizeEvent(event: StreamEvent): string {
       return `${str(d.role) ?? 'message'} #${num(d.sequence) ?? '?'}`;
     case 'approval_granted':
     case 'approval_denied':
-      return [event.message, str(d.reason) ? `reason: ${str(d.reason)}` : ''].filter(Boolean).join(' · ');
-    default:
-      if (event.message) return event.message;
-      return event.data && Object.keys(event.data).length ? compactJson(event.data, 160) : '';
+      return [message, str(d.reason) ? `reason: ${str(d.reason)}` : ''].filter(Boolean).join(' · ');
+    default: {
+      if (message) return message;
+      const { turn_id: _turn, ...rest } = d;
+      return Object.keys(rest).length ? compactJson(rest, 160) : '';
+    }
   }
 }
 
@@ -53,6 +56,7 @@ export function eventTone(type: string): Tone {
 
 export interface LogEntry {
   seq: number;
+  /** When the event was recorded (ISO 8601). */
   ts: string;
   type: string;
   summary: string;
@@ -67,14 +71,14 @@ const MAX_LOG = 2000;
 export function appendToLog(log: LogEntry[], events: StreamEvent[]): LogEntry[] {
   const next = log.slice();
   for (const event of events) {
-    const stepId = str(event.data?.step_id);
+    const stepId = str(event.data.step_id);
     const last = next[next.length - 1];
     if (event.type === 'model_output_delta' && last?.type === 'model_output_delta' && last.stepId === stepId) {
-      const text = `${last.summary.endsWith('…') ? last.summary.slice(0, -1) : last.summary}${str(event.data?.text) ?? ''}`;
+      const text = `${last.summary.endsWith('…') ? last.summary.slice(0, -1) : last.summary}${str(event.data.text) ?? ''}`;
       next[next.length - 1] = { ...last, count: last.count + 1, summary: excerpt(text, 120) };
       continue;
     }
-    next.push({ seq: event.seq, ts: event.ts, type: event.type, summary: summarizeEvent(event), count: 1, stepId });
+    next.push({ seq: event.seq, ts: event.created_at, type: event.type, summary: summarizeEvent(event), count: 1, stepId });
   }
   return next.length > MAX_LOG ? next.slice(next.length - MAX_LOG) : next;
 }
@@ -105,9 +109,9 @@ export function applyToOutputs(outputs: ModelOutput[], events: StreamEvent[]): M
     next = index >= 0 ? next.map((o, i) => (i === index ? updated : o)) : [...next, updated];
   };
   for (const event of events) {
-    const d = event.data ?? {};
+    const d = event.data;
     const stepId = str(d.step_id);
-    const turnId = event.turn_id ?? str(d.turn_id);
+    const turnId = str(d.turn_id);
     switch (event.type) {
       case 'step_started':
         if (stepId && d.type === 'model_call') update(stepId, turnId, (o) => o);
@@ -119,7 +123,7 @@ export function applyToOutputs(outputs: ModelOutput[], events: StreamEvent[]): M
         if (stepId) update(stepId, turnId, (o) => ({ ...o, text: typeof d.text === 'string' ? d.text : o.text, done: true }));
         break;
       case 'model_output_failed':
-        if (stepId) update(stepId, turnId, (o) => ({ ...o, done: true, failed: event.message ?? str(d.message) ?? 'model call failed' }));
+        if (stepId) update(stepId, turnId, (o) => ({ ...o, done: true, failed: str(d.message) ?? 'model call failed' }));
         break;
       case 'run_succeeded':
       case 'run_failed':

@@ -1,10 +1,12 @@
 'use client';
 /**
- * The dashboard's one API client: tRPC over HTTP (batched) with TanStack Query holding the cache.
- * Credentials travel only in the HttpOnly cookie the server sets, so nothing here ever sees a token.
+ * The dashboard's one API client: tRPC over HTTP (batched) with TanStack Query holding the cache,
+ * and the event streams as tRPC subscriptions over Server-Sent Events. Credentials travel only in
+ * the HttpOnly cookie the server sets (same origin, so the EventSource sends it too), so nothing
+ * here ever sees a token.
  */
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCClientError } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import { useState, type ReactNode } from 'react';
 // Type-only: the router's runtime (and the database behind it) must never reach the Next bundle.
@@ -44,9 +46,13 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
       links: [
-        httpBatchLink({
-          url: '/api/trpc',
-          fetch: (url, options) => fetch(url, { ...options, credentials: 'same-origin' }),
+        splitLink({
+          condition: (op) => op.type === 'subscription',
+          true: httpSubscriptionLink({ url: '/api/trpc' }),
+          false: httpBatchLink({
+            url: '/api/trpc',
+            fetch: (url, options) => fetch(url, { ...options, credentials: 'same-origin' }),
+          }),
         }),
       ],
     }),

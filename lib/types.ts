@@ -20,17 +20,10 @@ export type Turn = SessionDetail['turns'][number];
 export type Approval = Outputs['approvals']['list'][number];
 export type ModelInfo = Outputs['models']['list']['models'][number];
 
+type Yielded<T> = T extends AsyncIterable<infer Item> ? Item : never;
+
 /**
- * One frame of a run's or a session's Server-Sent Events stream (`/v1/runs/{id}/events`,
- * `/v1/sessions/{id}/events`): the event's own `message` is lifted out of `data`.
+ * One event of a run's or a session's canonical stream (the `events.run` / `events.session`
+ * subscriptions, each item tracked by its seq): `{ seq, type, data, created_at }`.
  */
-export interface StreamEvent {
-  seq: number;
-  ts: string;
-  type: string;
-  run_id?: string;
-  session_id?: string;
-  turn_id?: string;
-  message?: string;
-  data?: Record<string, unknown>;
-}
+export type StreamEvent = Yielded<Outputs['events']['run']>['data'];

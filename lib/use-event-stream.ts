@@ -1,12 +1,16 @@
 'use client';
 /**
- * Follows a run's or a session's Server-Sent Events stream. The dashboard's HttpOnly cookie goes
- * with the request (same origin), so no token is ever put in the URL.
+ * Follows one of the canonical event streams: a tRPC subscription over Server-Sent Events
+ * (`events.run`, `events.session`). The dashboard's HttpOnly cookie goes with the request (same
+ * origin), so no token is ever put in the URL.
  *
- * Frames carry `id: <seq>`, so the browser's own reconnect resumes after the last event it saw
- * (Last-Event-ID). Events arrive in bursts (a model streams many deltas), so they are handed over
- * in batches, at most one batch per BATCH_MS, to keep re-renders down.
+ * Every event is tracked by its seq, so the subscription link's own reconnect resumes right after
+ * the last event it delivered. When the link gives up (an error the server says is final), the
+ * Reconnect button subscribes again after the last event this page saw. Events arrive in bursts
+ * (a model streams many deltas), so they are handed over in batches, at most one batch per
+ * BATCH_MS, to keep re-renders down.
  */
+import { useSubscription } from '@trpc/tanstack-react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { StreamEvent } from './types';
 
@@ -14,88 +18,93 @@ export type StreamState = 'connecting' | 'open' | 'reconnecting' | 'ended' | 'fa
 
 const BATCH_MS = 50;
 
+interface TrackedEvent {
+  id: string;
+  data: StreamEvent;
+}
+
+type SubscriptionOptions<TError> = Parameters<typeof useSubscription<TrackedEvent, TError>>[0];
+
 interface Options {
   /** Receives new events in order, each seq once. */
   onEvents: (events: StreamEvent[]) => void;
-  /** A final event (a run's terminal one): the stream is closed after it instead of reconnecting. */
+  /** A final event (a run's terminal one): the server ends the stream after it. */
   isFinal?: (event: StreamEvent) => boolean;
 }
 
-function parse(raw: unknown): StreamEvent | null {
-  if (typeof raw !== 'string') return null;
-  try {
-    const value = JSON.parse(raw) as Partial<StreamEvent>;
-    if (typeof value.seq !== 'number' || typeof value.type !== 'string') return null;
-    return value as StreamEvent;
-  } catch {
-    return null;
-  }
-}
-
-export function useEventStream(url: string | null, options: Options): { state: StreamState; reconnect: () => void } {
-  const [state, setState] = useState<StreamState>('connecting');
-  const [attempt, setAttempt] = useState(0);
+/**
+ * `streamKey` names the stream (a different one starts from its beginning); `subscription` builds
+ * the subscription's options for a cursor, e.g.
+ * `(lastEventId, onData) => trpc.events.run.subscriptionOptions({ id, lastEventId }, { onData })`.
+ */
+export function useEventStream<TError>(
+  streamKey: string,
+  subscription: (lastEventId: string | undefined, onData: (tracked: TrackedEvent) => void) => SubscriptionOptions<TError>,
+  options: Options,
+): { state: StreamState; reconnect: () => void } {
   const handlers = useRef(options);
-  const lastSeq = useRef(0);
+  const lastSeen = useRef({ streamKey, seq: 0 });
+  const buffer = useRef<StreamEvent[]>([]);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const [resume, setResume] = useState<{ streamKey: string; lastEventId?: string }>({ streamKey });
+  const [endedKey, setEndedKey] = useState<string | null>(null);
 
   useEffect(() => {
     handlers.current = options;
   });
+  useEffect(() => () => clearTimeout(timer.current), []);
 
-  // A different stream starts from the beginning.
-  useEffect(() => {
-    lastSeq.current = 0;
-  }, [url]);
+  const flush = useCallback(() => {
+    clearTimeout(timer.current);
+    timer.current = undefined;
+    if (buffer.current.length === 0) return;
+    const batch = buffer.current;
+    buffer.current = [];
+    handlers.current.onEvents(batch);
+  }, []);
 
-  useEffect(() => {
-    if (!url) return;
-    let buffer: StreamEvent[] = [];
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let finished = false;
+  const onData = ({ data: event }: TrackedEvent) => {
+    if (lastSeen.current.streamKey !== streamKey) {
+      flush();
+      lastSeen.current = { streamKey, seq: 0 };
+    }
+    if (event.seq <= lastSeen.current.seq) return;
+    lastSeen.current.seq = event.seq;
+    buffer.current.push(event);
+    if (handlers.current.isFinal?.(event)) {
+      flush();
+      setEndedKey(streamKey);
+      return;
+    }
+    timer.current ??= setTimeout(flush, BATCH_MS);
+  };
 
-    const flush = () => {
-      timer = undefined;
-      if (buffer.length === 0) return;
-      const batch = buffer;
-      buffer = [];
-      handlers.current.onEvents(batch);
-    };
+  const lastEventId = resume.streamKey === streamKey ? resume.lastEventId : undefined;
+  const result = useSubscription(subscription(lastEventId, onData));
 
-    // After a manual reconnect, ask only for what was not seen yet.
-    const from = lastSeq.current + 1;
-    const source = new EventSource(from > 1 ? `${url}${url.includes('?') ? '&' : '?'}from_seq=${from}` : url);
-    setState('connecting');
+  const reconnect = useCallback(() => {
+    const seen = lastSeen.current.streamKey === streamKey ? lastSeen.current.seq : 0;
+    const next = seen > 0 ? String(seen) : undefined;
+    // The same cursor is the same subscription: start it again instead.
+    if (next === lastEventId) result.reset();
+    else setResume({ streamKey, lastEventId: next });
+  }, [streamKey, lastEventId, result]);
 
-    source.addEventListener('open', () => setState('open'));
-    source.addEventListener('message', (message: MessageEvent) => {
-      const event = parse(message.data);
-      if (!event || event.seq <= lastSeq.current) return;
-      lastSeq.current = event.seq;
-      buffer.push(event);
-      if (handlers.current.isFinal?.(event)) {
-        finished = true;
-        source.close();
-        if (timer) clearTimeout(timer);
-        flush();
-        setState('ended');
-        return;
-      }
-      timer ??= setTimeout(flush, BATCH_MS);
-    });
-    source.addEventListener('error', () => {
-      if (finished) return;
-      // CONNECTING: the browser retries by itself. CLOSED: it gave up (an HTTP error such as 401 or 404).
-      setState(source.readyState === EventSource.CLOSED ? 'failed' : 'reconnecting');
-    });
+  return { state: stateOf(result.status, result.error !== null, endedKey === streamKey), reconnect };
+}
 
-    return () => {
-      source.close();
-      if (timer) clearTimeout(timer);
-    };
-  }, [url, attempt]);
-
-  const reconnect = useCallback(() => setAttempt((n) => n + 1), []);
-  return { state, reconnect };
+function stateOf(status: 'idle' | 'connecting' | 'pending' | 'error', hasError: boolean, ended: boolean): StreamState {
+  if (ended) return 'ended';
+  switch (status) {
+    case 'pending':
+      return 'open';
+    case 'connecting':
+      return hasError ? 'reconnecting' : 'connecting';
+    case 'error':
+      return 'failed';
+    case 'idle':
+      return 'ended';
+  }
 }
 
 /**

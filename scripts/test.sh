@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: the whole suite, in order —
-#   lint · typecheck · vitest on PGlite · vitest on Postgres · next build · Playwright e2e
+#   lint · typecheck · SDK build · vitest on PGlite · vitest on Postgres · next build · Playwright e2e
 # Every leg runs even when an earlier one failed (except e2e, which needs the build), so one run
 # shows everything that is wrong. Exits non-zero if any leg failed. The last line of output is
 # `N passed, N failed`: vitest + Playwright test counts, plus one failure for each failed check
@@ -141,6 +141,9 @@ echo "legs: ${LEGS[*]}"
 
 if want lint; then check lint npm run --silent lint; fi
 if want typecheck; then check typecheck npm run --silent typecheck; fi
+
+# The SDK's tests import the built package (dist/), as a user would.
+if want unit || want pg; then check "sdk build" npm run --silent build:sdk; fi
 
 if want unit; then
   section "vitest on PGlite (DATABASE_URL unset)"

@@ -8,6 +8,7 @@ import { useCoalesced, useEventStream } from '@/lib/use-event-stream';
 import { RUN_TERMINAL_EVENTS } from '@/lib/work';
 
 interface RunStreamState {
+  runId: string;
   lastSeq: number;
   log: LogEntry[];
   outputs: ModelOutput[];
@@ -15,14 +16,16 @@ interface RunStreamState {
   finalStatus: string | null;
 }
 
-const initial: RunStreamState = { lastSeq: 0, log: [], outputs: [], finalStatus: null };
+const initial = (runId: string): RunStreamState => ({ runId, lastSeq: 0, log: [], outputs: [], finalStatus: null });
 
-function reduce(state: RunStreamState, incoming: StreamEvent[]): RunStreamState {
-  const events = incoming.filter((e) => e.seq > state.lastSeq);
+function reduce(current: RunStreamState, action: { runId: string; events: StreamEvent[] }): RunStreamState {
+  const state = current.runId === action.runId ? current : initial(action.runId);
+  const events = action.events.filter((e) => e.seq > state.lastSeq);
   if (events.length === 0) return state;
   const terminal = events.find((e) => RUN_TERMINAL_EVENTS.has(e.type));
-  const status = terminal?.data?.status;
+  const status = terminal?.data.status;
   return {
+    runId: state.runId,
     lastSeq: events[events.length - 1]!.seq,
     log: appendToLog(state.log, events),
     outputs: applyToOutputs(state.outputs, events),
@@ -31,14 +34,15 @@ function reduce(state: RunStreamState, incoming: StreamEvent[]): RunStreamState 
 }
 
 /**
- * Follows `/v1/runs/{id}/events` from the first event (so the log and the model output are whole
- * on a fresh page load) and refreshes the run and the approvals as things happen. Deltas only carry
- * text, so they do not trigger a refetch.
+ * Follows the run's canonical event stream (`events.run`) from the first event, so the log and the
+ * model output are whole on a fresh page load, and refreshes the run and the approvals as things
+ * happen. Deltas only carry text, so they do not trigger a refetch.
  */
 export function useRunStream(runId: string) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [state, dispatch] = useReducer(reduce, initial);
+  const [stored, dispatch] = useReducer(reduce, runId, initial);
+  const state = stored.runId === runId ? stored : initial(runId);
 
   const refresh = useCoalesced(() => {
     void queryClient.invalidateQueries({ queryKey: trpc.runs.get.queryKey({ id: runId }) });
@@ -46,9 +50,9 @@ export function useRunStream(runId: string) {
     void queryClient.invalidateQueries(trpc.runs.list.pathFilter());
   }, 250);
 
-  const stream = useEventStream(`/v1/runs/${encodeURIComponent(runId)}/events`, {
+  const stream = useEventStream(runId, (lastEventId, onData) => trpc.events.run.subscriptionOptions({ id: runId, lastEventId }, { onData }), {
     onEvents: (events) => {
-      dispatch(events);
+      dispatch({ runId, events });
       if (events.some((e) => e.type !== 'model_output_delta')) refresh();
     },
     isFinal: (event) => RUN_TERMINAL_EVENTS.has(event.type),

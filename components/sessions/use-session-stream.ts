@@ -7,27 +7,35 @@ import type { StreamEvent } from '@/lib/types';
 import { useCoalesced, useEventStream } from '@/lib/use-event-stream';
 
 interface SessionStreamState {
+  sessionId: string;
   lastSeq: number;
   log: LogEntry[];
   outputs: ModelOutput[];
 }
 
-const initial: SessionStreamState = { lastSeq: 0, log: [], outputs: [] };
+const initial = (sessionId: string): SessionStreamState => ({ sessionId, lastSeq: 0, log: [], outputs: [] });
 
-function reduce(state: SessionStreamState, incoming: StreamEvent[]): SessionStreamState {
-  const events = incoming.filter((e) => e.seq > state.lastSeq);
+function reduce(current: SessionStreamState, action: { sessionId: string; events: StreamEvent[] }): SessionStreamState {
+  const state = current.sessionId === action.sessionId ? current : initial(action.sessionId);
+  const events = action.events.filter((e) => e.seq > state.lastSeq);
   if (events.length === 0) return state;
-  return { lastSeq: events[events.length - 1]!.seq, log: appendToLog(state.log, events), outputs: applyToOutputs(state.outputs, events) };
+  return {
+    sessionId: state.sessionId,
+    lastSeq: events[events.length - 1]!.seq,
+    log: appendToLog(state.log, events),
+    outputs: applyToOutputs(state.outputs, events),
+  };
 }
 
 /**
- * Follows `/v1/sessions/{id}/events` (it never ends: a session can always take another message)
- * and refreshes the session and its approvals as things happen.
+ * Follows the session's canonical event stream (`events.session`; it never ends: a session can
+ * always take another message) and refreshes the session and its approvals as things happen.
  */
 export function useSessionStream(sessionId: string) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [state, dispatch] = useReducer(reduce, initial);
+  const [stored, dispatch] = useReducer(reduce, sessionId, initial);
+  const state = stored.sessionId === sessionId ? stored : initial(sessionId);
 
   const refresh = useCoalesced(() => {
     void queryClient.invalidateQueries({ queryKey: trpc.sessions.get.queryKey({ id: sessionId }) });
@@ -35,12 +43,16 @@ export function useSessionStream(sessionId: string) {
     void queryClient.invalidateQueries(trpc.sessions.list.pathFilter());
   }, 250);
 
-  const stream = useEventStream(`/v1/sessions/${encodeURIComponent(sessionId)}/events`, {
-    onEvents: (events) => {
-      dispatch(events);
-      if (events.some((e) => e.type !== 'model_output_delta')) refresh();
+  const stream = useEventStream(
+    sessionId,
+    (lastEventId, onData) => trpc.events.session.subscriptionOptions({ id: sessionId, lastEventId }, { onData }),
+    {
+      onEvents: (events) => {
+        dispatch({ sessionId, events });
+        if (events.some((e) => e.type !== 'model_output_delta')) refresh();
+      },
     },
-  });
+  );
 
   return { ...state, connection: stream.state, reconnect: stream.reconnect };
 }

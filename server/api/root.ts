@@ -8,6 +8,7 @@ import { runsRouter } from './routers/runs/router';
 import { sessionsRouter } from './routers/sessions/router';
 import { usageRouter } from './routers/usage/router';
 import { emergencyRouter } from './routers/emergency/router';
+import { eventsRouter } from './routers/events/router';
 import { router } from './trpc';
 
 export const appRouter = router({
@@ -20,6 +21,7 @@ export const appRouter = router({
   usage: usageRouter,
   models: modelsRouter,
   emergency: emergencyRouter,
+  events: eventsRouter,
 });
 
 export type AppRouter = typeof appRouter;

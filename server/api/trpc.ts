@@ -8,12 +8,16 @@ import { AppError, ERROR_KINDS } from '@/server/core/shared/errors';
 import type { Principal } from '@/server/auth/principal';
 import { can } from '@/server/auth/principal';
 import type { Scope } from '@/server/auth/scopes';
+import { HEARTBEAT_MS } from '@/server/stream/sse';
 import type { Context } from './context';
 
 const t = initTRPC
   .context<Context>()
   .meta<ORPCMeta>()
   .create({
+    // Subscriptions (SSE) keep the same heartbeat as the dialects' streams, and a client that hears
+    // nothing, not even a ping, for two beats reconnects (resuming from its last tracked id).
+    sse: { ping: { enabled: true, intervalMs: HEARTBEAT_MS }, client: { reconnectAfterInactivityMs: 2 * HEARTBEAT_MS } },
     errorFormatter({ shape, error }) {
       const app = error.cause instanceof AppError ? error.cause : undefined;
       return {

@@ -1,0 +1,49 @@
+/**
+ * What the three event subscriptions share: where a reader resumes, and following a stream through
+ * the one shared reader (subscribe → replay → de-duplicate, server/stream/reader.ts) while handing
+ * every event to tRPC as `tracked(seq)`, so the client's reconnect sends the last seq it saw back
+ * as `lastEventId`.
+ */
+import { tracked, type TrackedEnvelope } from '@trpc/server';
+import { z } from 'zod';
+import type { StoredEvent } from '@/server/core/events/streams';
+import { followStream } from '@/server/stream/reader';
+import type { Services } from '@/server/services';
+
+/**
+ * The resume cursor. tRPC fills it from the client's last tracked id on a reconnect (and from a
+ * native EventSource's `Last-Event-ID` header); a caller may also pass it to start after a seq.
+ */
+export const resumeCursor = {
+  lastEventId: z
+    .string()
+    .regex(/^\d{1,15}$/, 'must be the seq of the last event seen (a non-negative integer)')
+    .nullish(),
+};
+
+/** The first seq to read: the one after the last event seen, or the stream's first. */
+export function firstUnseenSeq(lastEventId: string | null | undefined): number {
+  return lastEventId ? Number(lastEventId) + 1 : 1;
+}
+
+export interface FollowTrackedOptions<T> {
+  fromSeq: number;
+  signal: AbortSignal | undefined;
+  /** Shapes an event for the client; null leaves it out (the cursor still moves past it). */
+  shape: (event: StoredEvent) => T | null | Promise<T | null>;
+  /** End the subscription after this event (a run's terminal event). */
+  until?: (event: StoredEvent) => boolean;
+}
+
+export async function* followTracked<T>(
+  services: Pick<Services, 'db' | 'bus'>,
+  streamId: string,
+  opts: FollowTrackedOptions<T>,
+): AsyncGenerator<TrackedEnvelope<T>, void> {
+  // tRPC aborts its signal when the client goes away; the reader then stops and unsubscribes.
+  const signal = opts.signal ?? new AbortController().signal;
+  for await (const event of followStream(services.db, services.bus, streamId, { fromSeq: opts.fromSeq, signal, until: opts.until })) {
+    const shaped = await opts.shape(event);
+    if (shaped !== null) yield tracked(String(event.seq), shaped);
+  }
+}
