@@ -1,12 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { asc, eq } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { message, turn } from '@/db/schema';
 import { adminPrincipal } from '@/server/auth/principal';
 import { startTestServer, type TestServer } from '@/server/testing/harness';
 import { createSession } from './create-session';
 import { getSession, listSessionDetails } from './get-session';
 import { postMessage } from './post-message';
+import { toMessageDto, toTurnDto } from './session-dto';
 
 const admin = adminPrincipal();
 let s: TestServer;
@@ -73,6 +76,10 @@ describe('GET /v1/sessions', () => {
         ['assistant', 3],
       ]);
       expect(listed.turns.map((t) => t.status)).toEqual(['succeeded']);
+      // The children come back aggregated as JSON: times and parts must survive it as a plain read gives them.
+      const { db } = s.services;
+      expect(listed.messages).toEqual((await db.select().from(message).where(eq(message.sessionId, listed.id)).orderBy(asc(message.sequence))).map(toMessageDto));
+      expect(listed.turns).toEqual((await db.select().from(turn).where(eq(turn.sessionId, listed.id)).orderBy(asc(turn.index))).map(toTurnDto));
     }
     const overHttp = (await (await s.fetch('/v1/sessions?limit=4&offset=1', { token: s.adminToken })).json()) as Array<{ id: string; messages: unknown[]; turns: unknown[] }>;
     expect(overHttp.map((x) => [x.id, x.messages.length, x.turns.length])).toEqual(ids.slice(1, 5).map((id) => [id, 3, 1]));
