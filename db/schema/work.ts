@@ -2,7 +2,9 @@
  * Runs, sessions, turns, messages, steps and approvals: the state the engine moves forward.
  * Status columns hold the canonical vocabulary of server/core/work/status.ts; dialects map it.
  */
+import { relations } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { ApprovalStatus, RunStatus, SessionStatus, StepStatus, TurnStatus, TurnStopOutcome } from '@/server/core/work/status';
 
 export interface PermissionPolicy {
   read: 'allow' | 'ask' | 'deny';
@@ -14,6 +16,10 @@ export interface PermissionPolicy {
   onTimeout?: 'deny' | 'approve';
   approvalTimeoutMs?: number;
 }
+
+/** `spec` sessions keep a spec file the agent drafts and refines; `chat` ones just talk. */
+export const SESSION_MODES = ['chat', 'spec'] as const;
+export type SessionMode = (typeof SESSION_MODES)[number];
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
 
@@ -32,7 +38,7 @@ export const run = pgTable(
     specPath: text('spec_path'),
     prompt: text('prompt').notNull(),
     modelRef: text('model_ref').notNull(),
-    status: text('status').notNull(),
+    status: text('status').$type<RunStatus>().notNull(),
     policy: jsonb('policy').$type<PermissionPolicy>().notNull(),
     error: text('error'),
     // Which face created it (agentd, echohelix, autopack, dashboard…): dialect-specific fields live in metadata.
@@ -57,8 +63,8 @@ export const agentSession = pgTable(
   {
     id: text('id').primaryKey(),
     workspacePath: text('workspace_path').notNull(),
-    status: text('status').notNull(),
-    mode: text('mode').notNull().default('chat'),
+    status: text('status').$type<SessionStatus>().notNull(),
+    mode: text('mode').$type<SessionMode>().notNull().default('chat'),
     specPath: text('spec_path'),
     systemPrompt: text('system_prompt'),
     modelRef: text('model_ref').notNull(),
@@ -86,13 +92,13 @@ export const turn = pgTable(
       .notNull()
       .references(() => agentSession.id, { onDelete: 'cascade' }),
     index: integer('index').notNull(),
-    status: text('status').notNull(),
+    status: text('status').$type<TurnStatus>().notNull(),
     error: text('error'),
     // A retry is a new turn that points at the failed one; the failed one keeps its history.
     retryOf: text('retry_of'),
     cancelRequestedAt: ts('cancel_requested_at'),
     // Why it was cancelled: `interrupted` (EchoHelix/Aegis interrupt) or `canceled`.
-    cancelAs: text('cancel_as'),
+    cancelAs: text('cancel_as').$type<TurnStopOutcome>(),
     // The process advancing it holds a lease it keeps renewing; an expired lease means that process
     // died, and another (or the restarted one) takes the work over.
     leaseOwner: text('lease_owner'),
@@ -145,7 +151,7 @@ export const step = pgTable(
     index: integer('index').notNull(),
     kind: text('kind').notNull(),
     title: text('title').notNull(),
-    status: text('status').notNull(),
+    status: text('status').$type<StepStatus>().notNull(),
     needsApproval: boolean('needs_approval').notNull().default(false),
     toolName: text('tool_name'),
     toolCallId: text('tool_call_id'),
@@ -171,7 +177,7 @@ export const approval = pgTable(
     category: text('category').notNull(),
     summary: text('summary').notNull(),
     input: jsonb('input'),
-    status: text('status').notNull(),
+    status: text('status').$type<ApprovalStatus>().notNull(),
     decidedBy: text('decided_by'),
     reason: text('reason'),
     createdAt: ts('created_at').notNull().defaultNow(),
@@ -180,3 +186,8 @@ export const approval = pgTable(
   },
   (t) => [index('approval_status_idx').on(t.status)],
 );
+
+// For reading a page of sessions with their messages and turns in one statement.
+export const agentSessionRelations = relations(agentSession, ({ many }) => ({ messages: many(message), turns: many(turn) }));
+export const messageRelations = relations(message, ({ one }) => ({ session: one(agentSession, { fields: [message.sessionId], references: [agentSession.id] }) }));
+export const turnRelations = relations(turn, ({ one }) => ({ session: one(agentSession, { fields: [turn.sessionId], references: [agentSession.id] }) }));

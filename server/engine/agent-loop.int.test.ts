@@ -72,7 +72,7 @@ afterAll(async () => {
 async function finished(id: string) {
   const deadline = Date.now() + 15_000;
   for (;;) {
-    const run = await getRun(s.services.db, id);
+    const run = await getRun(s.services, adminPrincipal(), { id });
     if (['succeeded', 'failed', 'canceled'].includes(run.status)) return run;
     if (Date.now() > deadline) throw new Error(`run is ${run.status}`);
     await new Promise((r) => setTimeout(r, 50));
@@ -97,7 +97,7 @@ describe('agent loop', () => {
     expect(second.messages.find((m) => m.role === 'assistant')).toMatchObject({ tool_calls: [{ id: 'call_abc', function: { name: 'write_file' } }] });
     expect(second.messages.find((m) => m.role === 'tool')).toMatchObject({ tool_call_id: 'call_abc' });
     expect((requests[0]!.tools as Array<{ function: { name: string } }>).map((t) => t.function.name)).toContain('bash');
-    const usage = await usageSummary(s.services.db, new Date(Date.now() - 60_000), new Date(Date.now() + 60_000));
+    const usage = await usageSummary(s.services, adminPrincipal(), { from: new Date(Date.now() - 60_000), to: new Date(Date.now() + 60_000) });
     const row = usage.rows.find((r) => r.provider === 'openai')!;
     expect(row).toMatchObject({ calls: 2, input_tokens: 2500, output_tokens: 220 });
     expect(row.cost_usd).toBeCloseTo((2500 * 0.15 + 220 * 0.6) / 1_000_000, 10);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { adminPrincipal } from '@/server/auth/principal';
 import { startTestServer, type TestServer } from '@/server/testing/harness';
 
 function workspaceOf(s: TestServer, name: string) {
@@ -74,7 +75,7 @@ describe('emergency stop', () => {
     await waitFor(first, sleeping, ['running']);
     const { activateEmergencyStop } = await import('@/server/core/emergency/emergency-stop');
     const started = Date.now();
-    const state = await activateEmergencyStop(first.services, 'drill');
+    const state = await activateEmergencyStop(first.services, adminPrincipal(), { reason: 'drill' });
     expect(state).toMatchObject({ active: true, reason: 'drill', cancelled_runs: 1 });
     await waitFor(first, sleeping, ['canceled'], 1000);
     expect(Date.now() - started).toBeLessThan(1000);
@@ -87,7 +88,7 @@ describe('emergency stop', () => {
     try {
       expect((await second.fetch('/v1/runs', { method: 'POST', token: second.adminToken, json: { workspace_path: workspace, prompt: 'x' } })).status).toBe(503);
       const { resumeFromEmergencyStop } = await import('@/server/core/emergency/emergency-stop');
-      await resumeFromEmergencyStop(second.services);
+      await resumeFromEmergencyStop(second.services, adminPrincipal(), {});
       expect((await second.fetch('/v1/runs', { method: 'POST', token: second.adminToken, json: { workspace_path: workspace, prompt: 'x' } })).status).toBe(200);
     } finally {
       await second.close();
@@ -103,7 +104,7 @@ describe('usage and limits', () => {
       const id = await startRun(s, workspace, '::usage 70 40\n::say spent');
       await waitFor(s, id, ['succeeded']);
       const { usageSummary } = await import('@/server/core/usage/usage-summary');
-      const summary = await usageSummary(s.services.db, new Date(Date.now() - 60_000), new Date(Date.now() + 60_000));
+      const summary = await usageSummary(s.services, adminPrincipal(), { from: new Date(Date.now() - 60_000), to: new Date(Date.now() + 60_000) });
       expect(summary.rows).toEqual([{ provider: 'scripted', model: 'default', calls: 1, input_tokens: 70, output_tokens: 40, cost_usd: 0 }]);
       const refused = await s.fetch('/v1/runs', { method: 'POST', token: s.adminToken, json: { workspace_path: workspace, prompt: 'more' } });
       expect(refused.status).toBe(429);

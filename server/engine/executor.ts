@@ -11,7 +11,7 @@ import type { Db } from '@/db/client';
 import { approval, message, run, step, turn, type MessagePart } from '@/db/schema';
 import { inTransaction, type Emit } from '@/server/core/events/unit-of-work';
 import type { Tx } from '@/server/core/events/append-event';
-import { getModelPolicy } from '@/server/core/models/model-policy';
+import { readModelPolicy } from '@/server/core/models/model-policy';
 import { artifactsDir } from '@/server/core/runs/export-run';
 import { newId } from '@/server/core/shared/ids';
 import { assertWithinQuota } from '@/server/core/usage/quota';
@@ -234,7 +234,7 @@ export class Executor {
     } catch (err) {
       return err instanceof Error ? err.message : String(err);
     }
-    const policy = await getModelPolicy(this.deps.db);
+    const policy = await readModelPolicy(this.deps.db);
     if (policy.max_cost_usd !== null) {
       const spent = await spentUsd(this.deps.db, { runId: item.runId, sessionId: item.sessionId });
       if (spent >= policy.max_cost_usd) return `cost limit reached: ${spent.toFixed(4)} USD spent, max_cost_usd is ${policy.max_cost_usd}`;

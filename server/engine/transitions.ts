@@ -2,10 +2,11 @@
  * Status changes of runs, turns and sessions, each written together with the event that reports
  * it, in one transaction. The executor and the use cases (cancel, approve, retry) share these.
  */
-import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { agentSession, approval, run, turn } from '@/db/schema';
 import type { Emit } from '@/server/core/events/unit-of-work';
 import type { Tx } from '@/server/core/events/append-event';
+import { ACTIVE_RUN_STATUSES, ACTIVE_TURN_STATUSES } from '@/server/core/work/status';
 import type { WorkItem } from './work-item';
 
 export type Outcome = 'succeeded' | 'failed' | 'canceled' | 'interrupted';
@@ -45,8 +46,6 @@ const TURN_EVENT: Record<Outcome, string> = {
   interrupted: 'turn_interrupted',
 };
 
-const TERMINAL = ['succeeded', 'failed', 'canceled', 'interrupted'];
-
 /** Why stopped work ended, as its error and in its terminal event. */
 const STOP_REASON = { canceled: 'canceled by request', interrupted: 'interrupted' } as const;
 const isStop = (outcome: Outcome): outcome is keyof typeof STOP_REASON => outcome in STOP_REASON;
@@ -78,7 +77,7 @@ export async function finish(tx: Tx, emit: Emit, item: Pick<WorkItem, 'kind' | '
     const changed = await tx
       .update(run)
       .set({ status, error, completedAt: now, updatedAt: now, leaseOwner: null, leaseExpiresAt: null })
-      .where(and(eq(run.id, item.id), notInArray(run.status, TERMINAL)))
+      .where(and(eq(run.id, item.id), inArray(run.status, ACTIVE_RUN_STATUSES)))
       .returning({ id: run.id });
     if (!changed.length) return false;
     await emit(item.streamId, {
@@ -89,7 +88,7 @@ export async function finish(tx: Tx, emit: Emit, item: Pick<WorkItem, 'kind' | '
     const changed = await tx
       .update(turn)
       .set({ status: outcome, error, completedAt: now, leaseOwner: null, leaseExpiresAt: null })
-      .where(and(eq(turn.id, item.id), notInArray(turn.status, TERMINAL)))
+      .where(and(eq(turn.id, item.id), inArray(turn.status, ACTIVE_TURN_STATUSES)))
       .returning({ id: turn.id });
     if (!changed.length) return false;
     const sessionStatus = outcome === 'failed' ? 'failed' : 'idle';

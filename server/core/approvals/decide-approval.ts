@@ -1,11 +1,15 @@
-import { and, eq, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, type SQL } from 'drizzle-orm';
 import { approval } from '@/db/schema';
 import type { Principal } from '@/server/auth/principal';
 import { runStream, sessionStream } from '@/server/core/events/streams';
 import { inTransaction } from '@/server/core/events/unit-of-work';
 import { AppError, notFound } from '@/server/core/shared/errors';
+import { requireRun } from '@/server/core/runs/find-run';
+import { requireSession } from '@/server/core/sessions/find-session';
 import type { WorkDeps } from '@/server/core/work/deps';
+import { isPendingApproval, PENDING_APPROVAL_STATUSES } from '@/server/core/work/status';
 import { setWaiting } from '@/server/engine/transitions';
+import type { ApprovalDecisionDto } from './approval-dto';
 
 export type ApprovalTarget =
   | { approvalId: string }
@@ -19,6 +23,8 @@ export interface ApprovalDecision {
   reason?: string;
 }
 
+export type DecideApprovalInput = ApprovalTarget & ApprovalDecision;
+
 function where(target: ApprovalTarget): SQL {
   if ('approvalId' in target) return eq(approval.id, target.approvalId);
   if ('runId' in target) return and(eq(approval.runId, target.runId), eq(approval.stepId, target.stepId))!;
@@ -30,33 +36,38 @@ function where(target: ApprovalTarget): SQL {
 }
 
 /**
- * Approves or denies a tool call that waits for a human, then wakes the work. Unknown → 404;
- * already decided (or nothing pending) → 409.
+ * Approves or denies a tool call that waits for a human, then wakes the work. An unknown run or
+ * session → RUN_NOT_FOUND / SESSION_NOT_FOUND, an unknown approval → APPROVAL_NOT_FOUND; already
+ * decided (or nothing pending) → 409.
  */
-export async function decideApproval(deps: WorkDeps, principal: Principal, target: ApprovalTarget, decision: ApprovalDecision): Promise<{ approvalId: string; status: 'approved' | 'denied' }> {
+export async function decideApproval(deps: WorkDeps, principal: Principal, input: DecideApprovalInput): Promise<ApprovalDecisionDto> {
+  const target: ApprovalTarget = input;
+  if ('runId' in target) await requireRun(deps.db, target.runId);
+  else if ('sessionId' in target) await requireSession(deps.db, target.sessionId);
   const rows = await deps.db.select().from(approval).where(where(target)).orderBy(approval.createdAt);
-  const candidates = 'latest' in target ? rows.filter((r) => r.status === 'pending') : rows;
-  const a = 'latest' in target ? candidates.at(-1) : candidates.find((r) => r.status === 'pending') ?? candidates[0];
+  const pending = rows.filter((r) => isPendingApproval(r.status));
+  // "Whatever is pending" takes the newest request; a named one prefers its pending row over decided twins.
+  const a = 'latest' in target ? pending.at(-1) : pending[0] ?? rows[0];
   if (!a) {
     if ('latest' in target) throw new AppError('CONFLICT', 'nothing is waiting for approval', { code: 'NO_PENDING_APPROVAL' });
     throw notFound('approval', 'APPROVAL_NOT_FOUND');
   }
-  if (a.status !== 'pending') throw new AppError('CONFLICT', `approval is already ${a.status}`, { code: 'APPROVAL_NOT_PENDING' });
-  const status = decision.approve ? 'approved' : 'denied';
+  if (!isPendingApproval(a.status)) throw new AppError('CONFLICT', `approval is already ${a.status}`, { code: 'APPROVAL_NOT_PENDING' });
+  const status = input.approve ? 'approved' : 'denied';
   const ref = a.runId ? ({ kind: 'run', id: a.runId } as const) : ({ kind: 'turn', id: a.turnId!, sessionId: a.sessionId! } as const);
   const streamId = a.runId ? runStream(a.runId) : sessionStream(a.sessionId!);
   await inTransaction(deps, async (tx, emit) => {
     const updated = await tx
       .update(approval)
-      .set({ status, decidedBy: principal.id, reason: decision.reason ?? null, decidedAt: new Date() })
-      .where(and(eq(approval.id, a.id), eq(approval.status, 'pending')))
+      .set({ status, decidedBy: principal.id, reason: input.reason ?? null, decidedAt: new Date() })
+      .where(and(eq(approval.id, a.id), inArray(approval.status, PENDING_APPROVAL_STATUSES)))
       .returning({ id: approval.id });
     if (!updated.length) throw new AppError('CONFLICT', 'approval was decided meanwhile', { code: 'APPROVAL_NOT_PENDING' });
     // The step stays `waiting_approval`: the executor reads the decision and runs or skips it.
     await setWaiting(tx, ref, false);
     await emit(streamId, {
-      type: decision.approve ? 'approval_granted' : 'approval_denied',
-      data: { message: `${a.summary} ${status}`, approval_id: a.id, step_id: a.stepId, tool_call_id: a.toolCallId, decided_by: principal.id, ...(decision.reason ? { reason: decision.reason } : {}), ...(a.turnId ? { turn_id: a.turnId } : {}) },
+      type: input.approve ? 'approval_granted' : 'approval_denied',
+      data: { message: `${a.summary} ${status}`, approval_id: a.id, step_id: a.stepId, tool_call_id: a.toolCallId, decided_by: principal.id, ...(input.reason ? { reason: input.reason } : {}), ...(a.turnId ? { turn_id: a.turnId } : {}) },
     });
   });
   await deps.engine.enqueue({ kind: ref.kind, id: ref.id });

@@ -1,3 +1,4 @@
-/** The approval use cases. */
-export { decideApproval } from './decide-approval';
+/** The approval use cases, for transports to call as `approvals.<useCase>(deps, principal, input)`. */
+export { decideApproval, type ApprovalTarget, type DecideApprovalInput } from './decide-approval';
 export { listApprovals } from './list-approvals';
+export { approvalDecisionDtoSchema, approvalDtoSchema, type ApprovalDecisionDto, type ApprovalDto } from './approval-dto';

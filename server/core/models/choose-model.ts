@@ -1,7 +1,7 @@
 import type { Db } from '@/db/client';
 import { badRequest } from '@/server/core/shared/errors';
 import type { BackendRegistry } from '@/server/engine/backends/registry';
-import { getModelPolicy } from './model-policy';
+import { readModelPolicy } from './model-policy';
 
 /**
  * The model for new work: the one asked for, else the first available of the policy's
@@ -16,7 +16,7 @@ export async function chooseModel(deps: { db: Db; backends: BackendRegistry }, r
     }
     return requested;
   }
-  const policy = await getModelPolicy(deps.db);
+  const policy = await readModelPolicy(deps.db);
   for (const ref of policy.preferred_models) {
     try {
       deps.backends.resolve(ref);

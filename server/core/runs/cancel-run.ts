@@ -1,25 +1,27 @@
 import { eq } from 'drizzle-orm';
 import { run } from '@/db/schema';
+import type { Principal } from '@/server/auth/principal';
 import { runStream } from '@/server/core/events/streams';
 import { inTransaction } from '@/server/core/events/unit-of-work';
-import { AppError, notFound } from '@/server/core/shared/errors';
-import { isTerminalRun } from '@/server/core/work/status';
+import { AppError } from '@/server/core/shared/errors';
 import type { WorkDeps } from '@/server/core/work/deps';
+import { isParkedRun, isTerminalRun, type RunStatus } from '@/server/core/work/status';
 import { finish } from '@/server/engine/transitions';
+import { requireRun } from './find-run';
 
 /**
  * Cancels a run. Work that nobody is executing (queued, or parked for approval) ends here and now;
  * work being executed is aborted where it runs and ends within a second. A finished run is a 400.
  */
-export async function cancelRun(deps: WorkDeps, id: string): Promise<{ status: string }> {
-  const [r] = await deps.db.select().from(run).where(eq(run.id, id)).limit(1);
-  if (!r) throw notFound('run', 'RUN_NOT_FOUND');
+export async function cancelRun(deps: WorkDeps, _principal: Principal, input: { id: string }): Promise<{ status: RunStatus }> {
+  const { id } = input;
+  const r = await requireRun(deps.db, id);
   if (isTerminalRun(r.status)) throw new AppError('BAD_REQUEST', `run is already ${r.status}`, { code: 'RUN_ALREADY_FINISHED' });
   await deps.db.update(run).set({ cancelRequestedAt: new Date() }).where(eq(run.id, id));
   if (deps.engine.isRunningHere(id)) {
     deps.engine.abortLocal(id);
     await waitUntilFinished(deps, id, 2_000);
-  } else if (r.status === 'queued' || r.status === 'waiting_approval') {
+  } else if (isParkedRun(r.status)) {
     await inTransaction(deps, (tx, emit) => finish(tx, emit, { kind: 'run', id, streamId: runStream(id) }, 'canceled'));
   }
   return { status: 'canceled' };

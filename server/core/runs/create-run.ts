@@ -10,8 +10,8 @@ import { badRequest } from '@/server/core/shared/errors';
 import { newId } from '@/server/core/shared/ids';
 import { assertWithinQuota } from '@/server/core/usage/quota';
 import { resolveInsideWorkspace, resolveWorkspace } from '@/server/core/workspaces/resolve-workspace';
-import { defaultPolicy } from '@/server/engine/policy';
 import type { WorkDeps } from '@/server/core/work/deps';
+import { choosePolicy } from '@/server/core/work/permission-profile';
 import { getRun } from './get-run';
 import type { RunDto } from './run-dto';
 
@@ -24,6 +24,8 @@ export interface CreateRunInput {
   /** …or the task as text. */
   prompt?: string;
   model?: string;
+  /** A named permission profile (`default`, `trusted`, …); wins over `policy`. Unknown → 400. */
+  profile?: string;
   policy?: PermissionPolicy;
   /** Which face created it; dialect-specific fields ride in metadata. */
   origin: string;
@@ -35,6 +37,7 @@ export interface CreateRunInput {
 /** Creates a queued run and hands it to the engine. Refused during an emergency stop or over quota. */
 export async function createRun(deps: WorkDeps, principal: Principal, input: CreateRunInput): Promise<RunDto> {
   const f = { workspacePath: 'workspace_path', specPath: 'spec_path', prompt: 'prompt', model: 'model', ...input.fields };
+  const policy = choosePolicy(input);
   await assertNoEmergencyStop(deps.db);
   const workspace = await resolveWorkspace(deps.env, input.workspacePath, f.workspacePath);
   let prompt = input.prompt?.trim() ?? '';
@@ -60,7 +63,7 @@ export async function createRun(deps: WorkDeps, principal: Principal, input: Cre
       prompt,
       modelRef,
       status: 'queued',
-      policy: input.policy ?? defaultPolicy(),
+      policy,
       origin: input.origin,
       metadata: input.metadata ?? {},
       createdBy: principal.id,
@@ -68,5 +71,5 @@ export async function createRun(deps: WorkDeps, principal: Principal, input: Cre
     await emit(runStream(id), { type: 'run_created', data: { message: 'run queued', status: 'queued', model: modelRef, workspace_path: workspace, spec_path: specPath } });
   });
   await deps.engine.enqueue({ kind: 'run', id });
-  return getRun(deps.db, id);
+  return getRun(deps, principal, { id });
 }

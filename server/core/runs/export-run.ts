@@ -1,9 +1,10 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import yazl from 'yazl';
-import type { Db } from '@/db/client';
+import type { Principal } from '@/server/auth/principal';
 import { readEvents } from '@/server/core/events/read-events';
 import { runStream, type StoredEvent } from '@/server/core/events/streams';
+import type { WorkDeps } from '@/server/core/work/deps';
 import { getRun } from './get-run';
 import type { RunDto } from './run-dto';
 
@@ -27,12 +28,15 @@ async function listFiles(dir: string, prefix = ''): Promise<string[]> {
  * The run as a zip: `run.json`, `events.ndjson` (every event of the run's stream, one per line,
  * in the shape the caller's dialect streams them) and `artifacts/…`.
  */
-export async function exportRun(
-  deps: { db: Db; env: { dataDir: string } },
-  runId: string,
-  shape: { run: (run: RunDto) => unknown; event: (event: StoredEvent) => unknown },
-): Promise<Buffer> {
-  const run = await getRun(deps.db, runId);
+export interface ExportRunInput {
+  id: string;
+  /** The caller's dialect shapes of the run and of one event. */
+  shape: { run: (run: RunDto) => unknown; event: (event: StoredEvent) => unknown };
+}
+
+export async function exportRun(deps: WorkDeps, principal: Principal, input: ExportRunInput): Promise<Buffer> {
+  const { id: runId, shape } = input;
+  const run = await getRun(deps, principal, { id: runId });
   const events: StoredEvent[] = [];
   for (let from = 1; ; ) {
     const page = await readEvents(deps.db, runStream(runId), from, 1000);

@@ -1,5 +1,7 @@
 /** The runs use cases, for transports to call as `runs.<useCase>(deps, principal, input)`. */
 export { cancelRun } from './cancel-run';
-export { createRun } from './create-run';
+export { createRun, type CreateRunInput } from './create-run';
 export { exportRun } from './export-run';
 export { getRun, listRuns } from './get-run';
+export { openRunStream, readRunEvents } from './run-events';
+export { cancelRunResultSchema, runDtoSchema, runPageSchema, stepDtoSchema, type RunDto, type RunPage, type StepDto } from './run-dto';

@@ -1,39 +1,48 @@
+/** The canonical run: what the dashboard, the SDK and every dialect's run shape start from. */
+import { z } from 'zod';
 import type { run, step } from '@/db/schema';
+import { iso, isoTime, permissionPolicySchema } from '@/server/core/work/dto';
+import { RUN_STATUSES, STEP_STATUSES } from '@/server/core/work/status';
 
-export interface StepDto {
-  id: string;
-  index: number;
-  title: string;
-  type: string;
-  status: string;
-  needs_approval: boolean;
-  tool_name: string | null;
-  tool_call_id: string | null;
-  command: string | null;
-  started_at: string | null;
-  completed_at: string | null;
-}
+export const stepDtoSchema = z.object({
+  id: z.string(),
+  index: z.number(),
+  title: z.string(),
+  type: z.string(),
+  status: z.enum(STEP_STATUSES),
+  needs_approval: z.boolean(),
+  tool_name: z.string().nullable(),
+  tool_call_id: z.string().nullable(),
+  command: z.string().nullable(),
+  started_at: isoTime.nullable(),
+  completed_at: isoTime.nullable(),
+});
+export type StepDto = z.infer<typeof stepDtoSchema>;
 
-export interface RunDto {
-  id: string;
-  status: string;
-  workspace_path: string;
-  spec_path: string | null;
-  prompt: string;
-  model: string;
-  origin: string;
-  policy: (typeof run.$inferSelect)['policy'];
-  metadata: Record<string, unknown>;
-  error: string | null;
-  created_by: string;
-  created_at: string;
-  updated_at: string;
-  started_at: string | null;
-  completed_at: string | null;
-  steps: StepDto[];
-}
+export const runDtoSchema = z.object({
+  id: z.string(),
+  status: z.enum(RUN_STATUSES),
+  workspace_path: z.string(),
+  spec_path: z.string().nullable(),
+  prompt: z.string(),
+  model: z.string(),
+  origin: z.string(),
+  policy: permissionPolicySchema,
+  metadata: z.record(z.string(), z.unknown()),
+  error: z.string().nullable(),
+  created_by: z.string(),
+  created_at: isoTime,
+  updated_at: isoTime,
+  started_at: isoTime.nullable(),
+  completed_at: isoTime.nullable(),
+  steps: z.array(stepDtoSchema),
+});
+export type RunDto = z.infer<typeof runDtoSchema>;
 
-const iso = (d: Date | null) => d?.toISOString() ?? null;
+export const runPageSchema = z.object({ runs: z.array(runDtoSchema), total: z.number() });
+export type RunPage = z.infer<typeof runPageSchema>;
+
+export const cancelRunResultSchema = z.object({ status: z.enum(RUN_STATUSES) });
 
 export function toStepDto(s: typeof step.$inferSelect): StepDto {
   return {
@@ -68,6 +77,7 @@ export function toRunDto(r: typeof run.$inferSelect, steps: Array<typeof step.$i
     updated_at: r.updatedAt.toISOString(),
     started_at: iso(r.startedAt),
     completed_at: iso(r.completedAt),
+    // Steered input is part of the conversation, not a step of the work.
     steps: steps.filter((s) => s.kind !== 'input').map(toStepDto),
   };
 }

@@ -1,15 +1,47 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { Principal } from '@/server/auth/principal';
 import { AppError, badRequest } from '@/server/core/shared/errors';
 import type { WorkDeps } from '@/server/core/work/deps';
-import { findSessionRow } from './get-session';
+import { findSessionRow } from './find-session';
+
+/** An attachment as a client sends it: a multipart file, or JSON with the bytes in base64. */
+export interface AddAttachmentInput {
+  sessionId: string;
+  file?: Blob & { name?: string };
+  contentBase64?: string;
+  /** Overrides the file's own name and type. */
+  name?: string;
+  mimeType?: string;
+}
+
+interface Upload {
+  name: string;
+  mimeType: string;
+  bytes: Buffer;
+}
+
+// Both alphabets (standard and URL-safe), padding, and the line breaks some encoders insert.
+const BASE64 = /^[A-Za-z0-9+/=\s_-]*$/;
+
+async function decodeUpload(input: AddAttachmentInput): Promise<Upload> {
+  if (input.file) {
+    return { name: input.name ?? input.file.name ?? 'attachment', mimeType: input.mimeType ?? input.file.type, bytes: Buffer.from(await input.file.arrayBuffer()) };
+  }
+  if (input.contentBase64 !== undefined) {
+    if (!BASE64.test(input.contentBase64)) throw badRequest('is not base64', 'content_base64');
+    return { name: input.name ?? 'attachment', mimeType: input.mimeType ?? 'application/octet-stream', bytes: Buffer.from(input.contentBase64, 'base64') };
+  }
+  throw badRequest('send a multipart `file` or JSON `content_base64`', 'file');
+}
 
 /**
  * Saves an attachment into the session's workspace under attachments/, so an image part can
  * reference it by the returned workspace-relative `ref`. A name that exists gets a numbered twin.
  */
-export async function addAttachment(deps: WorkDeps, sessionId: string, file: { name: string; mimeType: string; bytes: Buffer }): Promise<{ ref: string; mimeType: string; size: number }> {
-  const s = await findSessionRow(deps.db, sessionId);
+export async function addAttachment(deps: WorkDeps, _principal: Principal, input: AddAttachmentInput): Promise<{ ref: string; mimeType: string; size: number }> {
+  const s = await findSessionRow(deps.db, input.sessionId);
+  const file = await decodeUpload(input);
   if (file.bytes.length > deps.env.maxUploadBytes) {
     throw new AppError('PAYLOAD_TOO_LARGE', `attachment is ${file.bytes.length} bytes; the limit is ${deps.env.maxUploadBytes} bytes`, { field: 'file' });
   }

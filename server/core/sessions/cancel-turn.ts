@@ -1,25 +1,34 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import { turn } from '@/db/schema';
+import type { Principal } from '@/server/auth/principal';
 import { sessionStream } from '@/server/core/events/streams';
 import { inTransaction } from '@/server/core/events/unit-of-work';
 import { AppError } from '@/server/core/shared/errors';
 import type { WorkDeps } from '@/server/core/work/deps';
-import { isTerminalTurn } from '@/server/core/work/status';
+import { ACTIVE_TURN_STATUSES, isParkedTurn, isTerminalTurn, type TurnStopOutcome } from '@/server/core/work/status';
 import { finish } from '@/server/engine/transitions';
-import { findSessionRow } from './get-session';
+import { requireSession } from './find-session';
+
+export interface CancelTurnInput {
+  sessionId: string;
+  /** The turn to stop; the session's active turn when absent. */
+  turnId?: string;
+  as?: TurnStopOutcome;
+}
 
 /**
  * Cancels (or interrupts) the session's active turn, or the named one. Ends within a second: at
  * once when nobody is executing it, by aborting it where it runs otherwise. No active turn → 409.
  */
-export async function cancelTurn(deps: WorkDeps, sessionId: string, opts: { turnId?: string; as?: 'canceled' | 'interrupted' } = {}): Promise<{ turnId: string }> {
-  await findSessionRow(deps.db, sessionId);
-  const where = opts.turnId
-    ? and(eq(turn.sessionId, sessionId), eq(turn.id, opts.turnId))
-    : and(eq(turn.sessionId, sessionId), inArray(turn.status, ['pending', 'running', 'waiting_approval']));
-  const [t] = await deps.db.select().from(turn).where(where).orderBy(desc(turn.index)).limit(1);
+export async function cancelTurn(deps: WorkDeps, _principal: Principal, input: CancelTurnInput): Promise<{ turnId: string }> {
+  const { sessionId } = input;
+  await requireSession(deps.db, sessionId);
+  const where = input.turnId
+    ? and(eq(turn.sessionId, sessionId), eq(turn.id, input.turnId))
+    : and(eq(turn.sessionId, sessionId), inArray(turn.status, ACTIVE_TURN_STATUSES));
+  const [t] = await deps.db.select({ id: turn.id, status: turn.status }).from(turn).where(where).orderBy(desc(turn.index)).limit(1);
   if (!t || isTerminalTurn(t.status)) throw new AppError('CONFLICT', 'no turn is in progress', { code: 'NO_ACTIVE_TURN' });
-  const as = opts.as ?? 'canceled';
+  const as = input.as ?? 'canceled';
   await deps.db.update(turn).set({ cancelRequestedAt: new Date(), cancelAs: as }).where(eq(turn.id, t.id));
   const item = { kind: 'turn' as const, id: t.id, streamId: sessionStream(sessionId), sessionId };
   if (deps.engine.isRunningHere(t.id)) {
@@ -30,7 +39,7 @@ export async function cancelTurn(deps: WorkDeps, sessionId: string, opts: { turn
       if (!now || isTerminalTurn(now.status)) break;
       await new Promise((r) => setTimeout(r, 25));
     }
-  } else if (t.status !== 'running') {
+  } else if (isParkedTurn(t.status)) {
     await inTransaction(deps, (tx, emit) => finish(tx, emit, item, as));
   }
   return { turnId: t.id };

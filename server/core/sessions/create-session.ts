@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { agentSession, type PermissionPolicy } from '@/db/schema';
+import { agentSession, SESSION_MODES, type PermissionPolicy, type SessionMode } from '@/db/schema';
 import type { Principal } from '@/server/auth/principal';
 import { assertNoEmergencyStop } from '@/server/core/emergency/emergency-state';
 import { sessionStream } from '@/server/core/events/streams';
@@ -10,7 +10,7 @@ import { badRequest } from '@/server/core/shared/errors';
 import { newId } from '@/server/core/shared/ids';
 import { resolveInsideWorkspace, resolveWorkspace } from '@/server/core/workspaces/resolve-workspace';
 import type { WorkDeps } from '@/server/core/work/deps';
-import { defaultPolicy } from '@/server/engine/policy';
+import { choosePolicy } from '@/server/core/work/permission-profile';
 import { getSession } from './get-session';
 import type { SessionDetailDto } from './session-dto';
 
@@ -18,9 +18,11 @@ export interface CreateSessionInput {
   workspacePath: string;
   systemPrompt?: string;
   autoRun?: boolean;
-  mode?: 'chat' | 'spec';
+  mode?: string;
   specPath?: string;
   model?: string;
+  /** A named permission profile (`default`, `trusted`, …); wins over `policy`. Unknown → 400. */
+  profile?: string;
   policy?: PermissionPolicy;
   title?: string;
   parentId?: string;
@@ -44,12 +46,19 @@ export async function ensureSpecFile(workspace: string, sessionId: string, specP
   return target;
 }
 
+/** A mode as a caller spelled it: `chat` or `spec`, anything else a 400 on `mode`. */
+export function parseSessionMode(value: string): SessionMode {
+  const mode = SESSION_MODES.find((m) => m === value);
+  if (!mode) throw badRequest('must be chat or spec', 'mode');
+  return mode;
+}
+
 export async function createSession(deps: WorkDeps, principal: Principal, input: CreateSessionInput): Promise<SessionDetailDto> {
   const f = { workspacePath: 'workspace_path', specPath: 'spec_path', model: 'model', ...input.fields };
+  const policy = choosePolicy(input);
   await assertNoEmergencyStop(deps.db);
   const workspace = await resolveWorkspace(deps.env, input.workspacePath, f.workspacePath);
-  const mode = input.mode ?? 'chat';
-  if (mode !== 'chat' && mode !== 'spec') throw badRequest('must be chat or spec', 'mode');
+  const mode = parseSessionMode(input.mode ?? 'chat');
   const modelRef = await chooseModel(deps, input.model, f.model);
   const id = newId('sess');
   const specPath = mode === 'spec' ? await ensureSpecFile(workspace, id, input.specPath, f.specPath) : input.specPath ? await resolveInsideWorkspace(workspace, input.specPath, f.specPath, { mustExist: false }) : null;
@@ -63,7 +72,7 @@ export async function createSession(deps: WorkDeps, principal: Principal, input:
       systemPrompt: input.systemPrompt ?? null,
       modelRef,
       title: input.title ?? null,
-      policy: input.policy ?? defaultPolicy(),
+      policy,
       autoRun: input.autoRun ?? true,
       origin: input.origin,
       metadata: input.metadata ?? {},
@@ -72,5 +81,5 @@ export async function createSession(deps: WorkDeps, principal: Principal, input:
     });
     await emit(sessionStream(id), { type: 'session_created', data: { session_id: id, mode, model: modelRef, workspace_path: workspace, ...(specPath ? { spec_path: specPath } : {}) } });
   });
-  return getSession(deps.db, id);
+  return getSession(deps, principal, { id });
 }

@@ -1,34 +1,68 @@
-import { asc, desc, eq, type SQL } from 'drizzle-orm';
+import { desc, eq, type SQL } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { agentSession, message, turn } from '@/db/schema';
+import { agentSession } from '@/db/schema';
+import type { Principal } from '@/server/auth/principal';
 import { notFound } from '@/server/core/shared/errors';
 import { readSnapshot } from '@/server/core/shared/snapshot';
-import { toMessageDto, toSessionDto, toTurnDto, type SessionDetailDto, type SessionDto } from './session-dto';
+import type { WorkDeps } from '@/server/core/work/deps';
+import { toSessionDetailDto, toSessionDto, type SessionDetailDto, type SessionDetailPage, type SessionPage } from './session-dto';
 
-export async function findSessionRow(db: Db, id: string) {
-  const [s] = await db.select().from(agentSession).where(eq(agentSession.id, id)).limit(1);
-  if (!s) throw notFound('session', 'SESSION_NOT_FOUND');
-  return s;
+/** Messages in conversation order, turns in the order they were taken. */
+const WITH_CONVERSATION = {
+  messages: { orderBy: (m, { asc }) => [asc(m.sequence)] },
+  turns: { orderBy: (t, { asc }) => [asc(t.index)] },
+} satisfies NonNullable<Parameters<Db['query']['agentSession']['findMany']>[0]>['with'];
+
+const MOST_RECENT_FIRST = [desc(agentSession.createdAt), desc(agentSession.id)];
+
+export interface ListSessionsInput {
+  limit?: number;
+  offset?: number;
+  /** Only sessions created through this face (a dialect name, `dashboard`). */
+  origin?: string;
 }
 
-export function getSession(db: Db, id: string): Promise<SessionDetailDto> {
-  return readSnapshot(db, async (tx) => {
-    const s = await findSessionRow(tx, id);
-    const messages = await tx.select().from(message).where(eq(message.sessionId, id)).orderBy(asc(message.sequence));
-    const turns = await tx.select().from(turn).where(eq(turn.sessionId, id)).orderBy(asc(turn.index));
-    return { ...toSessionDto(s), messages: messages.map(toMessageDto), turns: turns.map(toTurnDto) };
+const filterOf = (input: ListSessionsInput): SQL | undefined => (input.origin ? eq(agentSession.origin, input.origin) : undefined);
+
+/**
+ * A session with its messages and turns. One statement (the children aggregated into it), so the
+ * parts cannot disagree: never a session "running" whose turn already waits for approval.
+ */
+export async function getSession(deps: WorkDeps, _principal: Principal, input: { id: string }): Promise<SessionDetailDto> {
+  const found = await deps.db.query.agentSession.findFirst({ where: eq(agentSession.id, input.id), with: WITH_CONVERSATION });
+  if (!found) throw notFound('session', 'SESSION_NOT_FOUND');
+  return toSessionDetailDto(found, found.messages, found.turns);
+}
+
+/** A page of sessions (without their conversations), most recent first. */
+export function listSessions(deps: WorkDeps, _principal: Principal, input: ListSessionsInput = {}): Promise<SessionPage> {
+  const where = filterOf(input);
+  return readSnapshot(deps.db, async (tx) => {
+    const rows = await tx
+      .select()
+      .from(agentSession)
+      .where(where)
+      .orderBy(...MOST_RECENT_FIRST)
+      .limit(input.limit ?? 100)
+      .offset(input.offset ?? 0);
+    return { sessions: rows.map(toSessionDto), total: await tx.$count(agentSession, where) };
   });
 }
 
-/** Most recent first. */
-export async function listSessions(db: Db, opts: { limit?: number; offset?: number; where?: SQL } = {}): Promise<{ sessions: SessionDto[]; total: number }> {
-  const rows = await db
-    .select()
-    .from(agentSession)
-    .where(opts.where)
-    .orderBy(desc(agentSession.createdAt), desc(agentSession.id))
-    .limit(opts.limit ?? 100)
-    .offset(opts.offset ?? 0);
-  const total = (await db.$count(agentSession, opts.where)) as number;
-  return { sessions: rows.map(toSessionDto), total };
+/**
+ * A page of sessions with their messages and turns, most recent first: one statement for the page
+ * (children aggregated per session) and one for the total, in one snapshot, whatever the page size.
+ */
+export function listSessionDetails(deps: WorkDeps, _principal: Principal, input: ListSessionsInput = {}): Promise<SessionDetailPage> {
+  const where = filterOf(input);
+  return readSnapshot(deps.db, async (tx) => {
+    const rows = await tx.query.agentSession.findMany({
+      where,
+      with: WITH_CONVERSATION,
+      orderBy: MOST_RECENT_FIRST,
+      limit: input.limit ?? 100,
+      offset: input.offset ?? 0,
+    });
+    return { sessions: rows.map((s) => toSessionDetailDto(s, s.messages, s.turns)), total: await tx.$count(agentSession, where) };
+  });
 }

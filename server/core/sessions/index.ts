@@ -1,9 +1,25 @@
-/** The session use cases. */
+/** The session use cases, for transports to call as `sessions.<useCase>(deps, principal, input)`. */
 export { addAttachment } from './add-attachment';
 export { cancelTurn } from './cancel-turn';
-export { createSession } from './create-session';
-export { findSessionRow, getSession, listSessions } from './get-session';
+export { createSession, type CreateSessionInput } from './create-session';
+export { getSession, listSessionDetails, listSessions } from './get-session';
 export { postMessage } from './post-message';
 export { retryTurn } from './retry-turn';
+export { openSessionStream, readSessionEvents } from './session-events';
 export { setMode } from './set-mode';
 export { steerTurn } from './steer-turn';
+export {
+  messageDtoSchema,
+  messagePartSchema,
+  postMessageResultSchema,
+  sessionDetailDtoSchema,
+  sessionDetailPageSchema,
+  sessionDtoSchema,
+  sessionPageSchema,
+  turnDtoSchema,
+  turnRefSchema,
+  type MessageDto,
+  type SessionDetailDto,
+  type SessionDto,
+  type TurnDto,
+} from './session-dto';

@@ -10,16 +10,16 @@ import { newId } from '@/server/core/shared/ids';
 import { assertWithinQuota } from '@/server/core/usage/quota';
 import { resolveInsideWorkspace } from '@/server/core/workspaces/resolve-workspace';
 import type { WorkDeps } from '@/server/core/work/deps';
-import { findSessionRow } from './get-session';
+import { ACTIVE_TURN_STATUSES, isClosedSession } from '@/server/core/work/status';
+import { findSessionRow } from './find-session';
 
 export interface PostMessageInput {
+  sessionId: string;
   role: 'user' | 'system';
   parts: MessagePart[];
   /** Start a turn for a user message; defaults to the session's auto_run. */
   autoRun?: boolean;
 }
-
-const ACTIVE_TURN = ['pending', 'running', 'waiting_approval'];
 
 async function validateParts(workspace: string, parts: MessagePart[]): Promise<MessagePart[]> {
   if (!Array.isArray(parts) || parts.length === 0) throw badRequest('must have at least one part', 'parts');
@@ -52,7 +52,7 @@ export async function insertMessage(tx: Tx, emit: Emit, sessionId: string, turnI
 
 /** Creates a pending turn (the engine picks it up); refuses when one is still active. */
 export async function insertTurn(tx: Tx, emit: Emit, sessionId: string, retryOf?: string): Promise<string> {
-  const active = await tx.select({ id: turn.id }).from(turn).where(and(eq(turn.sessionId, sessionId), inArray(turn.status, ACTIVE_TURN))).limit(1);
+  const active = await tx.select({ id: turn.id }).from(turn).where(and(eq(turn.sessionId, sessionId), inArray(turn.status, ACTIVE_TURN_STATUSES))).limit(1);
   if (active.length) throw new AppError('CONFLICT', `turn ${active[0]!.id} is still in progress; cancel it first`, { code: 'TURN_IN_PROGRESS' });
   const id = newId('turn');
   await tx.insert(turn).values({
@@ -67,9 +67,10 @@ export async function insertTurn(tx: Tx, emit: Emit, sessionId: string, retryOf?
   return id;
 }
 
-export async function postMessage(deps: WorkDeps, _principal: Principal, sessionId: string, input: PostMessageInput): Promise<{ messageId: string; turnId: string | null }> {
+export async function postMessage(deps: WorkDeps, _principal: Principal, input: PostMessageInput): Promise<{ messageId: string; turnId: string | null }> {
+  const { sessionId } = input;
   const s = await findSessionRow(deps.db, sessionId);
-  if (s.status === 'closed') throw new AppError('CONFLICT', 'session is closed', { code: 'SESSION_CLOSED' });
+  if (isClosedSession(s.status)) throw new AppError('CONFLICT', 'session is closed', { code: 'SESSION_CLOSED' });
   if (input.role !== 'user' && input.role !== 'system') throw badRequest('must be user or system', 'role');
   const parts = await validateParts(s.workspacePath, input.parts);
   const startTurn = input.role === 'user' && (input.autoRun ?? s.autoRun);

@@ -1,30 +1,32 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { message, turn } from '@/db/schema';
+import type { Principal } from '@/server/auth/principal';
+import { assertNoEmergencyStop } from '@/server/core/emergency/emergency-state';
 import { inTransaction } from '@/server/core/events/unit-of-work';
 import { AppError, notFound } from '@/server/core/shared/errors';
 import type { WorkDeps } from '@/server/core/work/deps';
 import { isRetryableTurn } from '@/server/core/work/status';
-import { assertNoEmergencyStop } from '@/server/core/emergency/emergency-state';
-import { findSessionRow } from './get-session';
+import { requireSession } from './find-session';
 import { insertMessage, insertTurn } from './post-message';
 
 /** Retries a failed (or canceled) turn as a new turn with the same user input. */
-export async function retryTurn(deps: WorkDeps, sessionId: string, turnId: string): Promise<{ turnId: string }> {
-  await findSessionRow(deps.db, sessionId);
-  const [t] = await deps.db.select().from(turn).where(and(eq(turn.sessionId, sessionId), eq(turn.id, turnId))).limit(1);
+export async function retryTurn(deps: WorkDeps, _principal: Principal, input: { sessionId: string; turnId: string }): Promise<{ turnId: string }> {
+  const { sessionId, turnId } = input;
+  await requireSession(deps.db, sessionId);
+  const [t] = await deps.db.select({ status: turn.status }).from(turn).where(and(eq(turn.sessionId, sessionId), eq(turn.id, turnId))).limit(1);
   if (!t) throw notFound('turn', 'TURN_NOT_FOUND');
   if (!isRetryableTurn(t.status)) throw new AppError('CONFLICT', `turn is ${t.status}; only a failed or canceled turn can be retried`, { code: 'TURN_NOT_RETRYABLE' });
   await assertNoEmergencyStop(deps.db);
-  const [input] = await deps.db
-    .select()
+  const [userInput] = await deps.db
+    .select({ parts: message.parts })
     .from(message)
     .where(and(eq(message.sessionId, sessionId), eq(message.turnId, turnId), eq(message.role, 'user')))
     .orderBy(asc(message.sequence))
     .limit(1);
-  if (!input) throw new AppError('CONFLICT', 'the turn has no user input to retry', { code: 'TURN_NOT_RETRYABLE' });
+  if (!userInput) throw new AppError('CONFLICT', 'the turn has no user input to retry', { code: 'TURN_NOT_RETRYABLE' });
   const newTurnId = await inTransaction(deps, async (tx, emit) => {
     const id = await insertTurn(tx, emit, sessionId, turnId);
-    await insertMessage(tx, emit, sessionId, id, 'user', input.parts);
+    await insertMessage(tx, emit, sessionId, id, 'user', userInput.parts);
     return id;
   });
   await deps.engine.enqueue({ kind: 'turn', id: newTurnId });

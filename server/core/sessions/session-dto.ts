@@ -1,52 +1,75 @@
-import type { agentSession, message, MessagePart, turn } from '@/db/schema';
+/** The canonical session, its messages and turns: what every session shape starts from. */
+import { z } from 'zod';
+import { SESSION_MODES, type agentSession, type message, type MessagePart, type turn } from '@/db/schema';
+import { iso, isoTime, permissionPolicySchema } from '@/server/core/work/dto';
+import { SESSION_STATUSES, TURN_STATUSES } from '@/server/core/work/status';
 
-export interface MessageDto {
-  id: string;
-  role: string;
-  sequence: number;
-  turn_id: string | null;
-  parts: MessagePart[];
-  created_at: string;
-}
+export const messagePartSchema = z.object({
+  type: z.enum(['text', 'image', 'tool_use', 'tool_result']),
+  text: z.string().optional(),
+  ref: z.string().optional(),
+  mime_type: z.string().optional(),
+  tool_call_id: z.string().optional(),
+  tool_name: z.string().optional(),
+  tool_input: z.unknown().optional(),
+  is_error: z.boolean().optional(),
+}) satisfies z.ZodType<MessagePart>;
 
-export interface TurnDto {
-  id: string;
-  index: number;
-  status: string;
-  error: string | null;
-  retry_of: string | null;
-  created_at: string;
-  started_at: string | null;
-  completed_at: string | null;
-}
+export const messageDtoSchema = z.object({
+  id: z.string(),
+  role: z.string(),
+  sequence: z.number(),
+  turn_id: z.string().nullable(),
+  parts: z.array(messagePartSchema),
+  created_at: isoTime,
+});
+export type MessageDto = z.infer<typeof messageDtoSchema>;
 
-export interface SessionDto {
-  id: string;
-  status: string;
-  mode: string;
-  workspace_path: string;
-  system_prompt: string | null;
-  spec_path: string | null;
-  model: string;
-  title: string | null;
-  origin: string;
-  metadata: Record<string, unknown>;
-  policy: (typeof agentSession.$inferSelect)['policy'];
-  parent_id: string | null;
-  last_turn_id: string | null;
-  error: string | null;
-  created_by: string;
-  created_at: string;
-  updated_at: string;
-  closed_at: string | null;
-}
+export const turnDtoSchema = z.object({
+  id: z.string(),
+  index: z.number(),
+  status: z.enum(TURN_STATUSES),
+  error: z.string().nullable(),
+  retry_of: z.string().nullable(),
+  created_at: isoTime,
+  started_at: isoTime.nullable(),
+  completed_at: isoTime.nullable(),
+});
+export type TurnDto = z.infer<typeof turnDtoSchema>;
 
-export interface SessionDetailDto extends SessionDto {
-  messages: MessageDto[];
-  turns: TurnDto[];
-}
+export const sessionDtoSchema = z.object({
+  id: z.string(),
+  status: z.enum(SESSION_STATUSES),
+  mode: z.enum(SESSION_MODES),
+  workspace_path: z.string(),
+  system_prompt: z.string().nullable(),
+  spec_path: z.string().nullable(),
+  model: z.string(),
+  title: z.string().nullable(),
+  origin: z.string(),
+  metadata: z.record(z.string(), z.unknown()),
+  policy: permissionPolicySchema,
+  parent_id: z.string().nullable(),
+  last_turn_id: z.string().nullable(),
+  error: z.string().nullable(),
+  created_by: z.string(),
+  created_at: isoTime,
+  updated_at: isoTime,
+  closed_at: isoTime.nullable(),
+});
+export type SessionDto = z.infer<typeof sessionDtoSchema>;
 
-const iso = (d: Date | null) => d?.toISOString() ?? null;
+export const sessionDetailDtoSchema = sessionDtoSchema.extend({ messages: z.array(messageDtoSchema), turns: z.array(turnDtoSchema) });
+export type SessionDetailDto = z.infer<typeof sessionDetailDtoSchema>;
+
+export const sessionPageSchema = z.object({ sessions: z.array(sessionDtoSchema), total: z.number() });
+export type SessionPage = z.infer<typeof sessionPageSchema>;
+
+export const sessionDetailPageSchema = z.object({ sessions: z.array(sessionDetailDtoSchema), total: z.number() });
+export type SessionDetailPage = z.infer<typeof sessionDetailPageSchema>;
+
+export const postMessageResultSchema = z.object({ messageId: z.string(), turnId: z.string().nullable() });
+export const turnRefSchema = z.object({ turnId: z.string() });
 
 export function toMessageDto(m: typeof message.$inferSelect): MessageDto {
   return { id: m.id, role: m.role, sequence: m.sequence, turn_id: m.turnId, parts: m.parts, created_at: m.createdAt.toISOString() };
@@ -86,4 +109,12 @@ export function toSessionDto(s: typeof agentSession.$inferSelect): SessionDto {
     updated_at: s.updatedAt.toISOString(),
     closed_at: iso(s.closedAt),
   };
+}
+
+export function toSessionDetailDto(
+  s: typeof agentSession.$inferSelect,
+  messages: Array<typeof message.$inferSelect>,
+  turns: Array<typeof turn.$inferSelect>,
+): SessionDetailDto {
+  return { ...toSessionDto(s), messages: messages.map(toMessageDto), turns: turns.map(toTurnDto) };
 }

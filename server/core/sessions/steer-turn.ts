@@ -1,25 +1,36 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import { step, turn } from '@/db/schema';
+import type { Principal } from '@/server/auth/principal';
+import { sessionStream } from '@/server/core/events/streams';
 import { inTransaction } from '@/server/core/events/unit-of-work';
 import { AppError, badRequest } from '@/server/core/shared/errors';
 import { newId } from '@/server/core/shared/ids';
 import type { WorkDeps } from '@/server/core/work/deps';
+import { ACTIVE_TURN_STATUSES } from '@/server/core/work/status';
 import { lockOwner, nextStepIndex } from '@/server/engine/step-index';
-import { findSessionRow } from './get-session';
+import { requireSession } from './find-session';
 import { insertMessage } from './post-message';
+
+export interface SteerTurnInput {
+  sessionId: string;
+  text: string;
+  /** Refuse (409) unless this is the active turn. */
+  expectedTurnId?: string;
+}
 
 /**
  * Adds input to the active turn instead of starting a new one: the text becomes a user message of
  * that turn and an `input` step, so the turn's next model call sees it (and a turn that was about
  * to finish makes one more call to answer it). No active turn → 400.
  */
-export async function steerTurn(deps: WorkDeps, sessionId: string, text: string, expectedTurnId?: string): Promise<{ turnId: string }> {
+export async function steerTurn(deps: WorkDeps, _principal: Principal, input: SteerTurnInput): Promise<{ turnId: string }> {
+  const { sessionId, text, expectedTurnId } = input;
   if (!text.trim()) throw badRequest('is required', 'prompt');
-  await findSessionRow(deps.db, sessionId);
+  await requireSession(deps.db, sessionId);
   const [active] = await deps.db
-    .select()
+    .select({ id: turn.id })
     .from(turn)
-    .where(and(eq(turn.sessionId, sessionId), inArray(turn.status, ['pending', 'running', 'waiting_approval'])))
+    .where(and(eq(turn.sessionId, sessionId), inArray(turn.status, ACTIVE_TURN_STATUSES)))
     .orderBy(desc(turn.index))
     .limit(1);
   if (!active) throw new AppError('BAD_REQUEST', 'no turn is in progress to steer', { code: 'NO_ACTIVE_TURN' });
@@ -37,7 +48,7 @@ export async function steerTurn(deps: WorkDeps, sessionId: string, text: string,
       completedAt: new Date(),
     });
     await insertMessage(tx, emit, sessionId, active.id, 'user', [{ type: 'text', text }]);
-    await emit(`session:${sessionId}`, { type: 'turn_steered', data: { turn_id: active.id } });
+    await emit(sessionStream(sessionId), { type: 'turn_steered', data: { turn_id: active.id } });
   });
   await deps.engine.enqueue({ kind: 'turn', id: active.id });
   return { turnId: active.id };

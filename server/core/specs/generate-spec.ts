@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { z } from 'zod';
 import type { Principal } from '@/server/auth/principal';
 import { inTransaction } from '@/server/core/events/unit-of-work';
 import { chooseModel } from '@/server/core/models/choose-model';
@@ -12,6 +13,10 @@ import type { WorkDeps } from '@/server/core/work/deps';
 
 const SYSTEM = 'You write implementation specs in Markdown: a goal, the constraints, and a checklist that says when the work is done. Answer with the spec only.';
 
+/** Where the spec was written and what it says. */
+export const generatedSpecSchema = z.object({ specPath: z.string(), content: z.string() });
+export type GeneratedSpec = z.infer<typeof generatedSpecSchema>;
+
 export interface GenerateSpecInput {
   workspacePath: string;
   specName: string;
@@ -23,7 +28,7 @@ export interface GenerateSpecInput {
  * Writes `<workspace>/specs/<name>/spec.md` from a prompt, through the default model (one call, no
  * tools). An existing spec is never clobbered unless `overwrite` is true.
  */
-export async function generateSpec(deps: WorkDeps, principal: Principal, input: GenerateSpecInput): Promise<{ specPath: string; content: string }> {
+export async function generateSpec(deps: WorkDeps, principal: Principal, input: GenerateSpecInput): Promise<GeneratedSpec> {
   if (!/^[A-Za-z0-9_-]+$/.test(input.specName ?? '')) throw badRequest('must match [A-Za-z0-9_-]+', 'spec_name');
   if (!input.prompt?.trim()) throw badRequest('is required', 'prompt');
   const workspace = await resolveWorkspace(deps.env, input.workspacePath);

@@ -1,19 +1,23 @@
 import { and, gte, lt, sql } from 'drizzle-orm';
-import type { Db } from '@/db/client';
 import { usageRecord } from '@/db/schema';
+import type { Principal } from '@/server/auth/principal';
+import type { WorkDeps } from '@/server/core/work/deps';
+import type { UsageRow, UsageSummary, UsageTotals } from './usage-dto';
 
-export interface UsageRow {
-  provider: string;
-  model: string;
-  calls: number;
-  input_tokens: number;
-  output_tokens: number;
-  cost_usd: number;
+/** A window of the ledger: explicit bounds, or the last `hours` up to now. */
+export type UsageWindow = { from: Date; to: Date } | { hours: number };
+
+function boundsOf(window: UsageWindow): { from: Date; to: Date } {
+  if ('from' in window) return window;
+  // A second of slack so a call recorded just now is inside the window.
+  const to = new Date(Date.now() + 1000);
+  return { from: new Date(to.getTime() - window.hours * 3_600_000), to };
 }
 
 /** Usage in [from, to), grouped by provider and model. */
-export async function usageSummary(db: Db, from: Date, to: Date): Promise<{ from: string; to: string; rows: UsageRow[]; totals: Omit<UsageRow, 'provider' | 'model'> }> {
-  const rows = await db
+export async function usageSummary(deps: WorkDeps, _principal: Principal, input: UsageWindow): Promise<UsageSummary> {
+  const { from, to } = boundsOf(input);
+  const rows = await deps.db
     .select({
       provider: usageRecord.provider,
       model: usageRecord.model,
@@ -25,7 +29,10 @@ export async function usageSummary(db: Db, from: Date, to: Date): Promise<{ from
     .from(usageRecord)
     .where(and(gte(usageRecord.createdAt, from), lt(usageRecord.createdAt, to)))
     .groupBy(usageRecord.provider, usageRecord.model);
-  const out = rows.map((r) => ({ provider: r.provider, model: r.model, calls: Number(r.calls), input_tokens: Number(r.input), output_tokens: Number(r.output), cost_usd: Number(r.cost) }));
-  const totals = out.reduce((t, r) => ({ calls: t.calls + r.calls, input_tokens: t.input_tokens + r.input_tokens, output_tokens: t.output_tokens + r.output_tokens, cost_usd: t.cost_usd + r.cost_usd }), { calls: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0 });
+  const out: UsageRow[] = rows.map((r) => ({ provider: r.provider, model: r.model, calls: Number(r.calls), input_tokens: Number(r.input), output_tokens: Number(r.output), cost_usd: Number(r.cost) }));
+  const totals = out.reduce<UsageTotals>(
+    (t, r) => ({ calls: t.calls + r.calls, input_tokens: t.input_tokens + r.input_tokens, output_tokens: t.output_tokens + r.output_tokens, cost_usd: t.cost_usd + r.cost_usd }),
+    { calls: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0 },
+  );
   return { from: from.toISOString(), to: to.toISOString(), rows: out, totals };
 }

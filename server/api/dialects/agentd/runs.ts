@@ -1,7 +1,6 @@
 /** agentd runs: create from a spec file (or a prompt), list, read, follow, approve, cancel, export. */
 import { z } from 'zod';
 import * as approvals from '@/server/core/approvals';
-import { runStream } from '@/server/core/events/streams';
 import * as runs from '@/server/core/runs';
 import { RUN_TERMINAL_EVENTS } from '@/server/core/work/status';
 import { resolveCursor, sseStream } from '@/server/stream/sse';
@@ -44,7 +43,7 @@ export const listRuns = endpoint({
   summary: 'Runs, most recent first',
   input: pagination().optional(),
   output: z.array(agentdRun),
-  handler: async ({ deps, input }) => (await runs.listRuns(deps.db, { limit: input?.limit ?? 100, offset: input?.offset })).runs.map(toAgentdRun),
+  handler: async ({ deps, principal, input }) => (await runs.listRuns(deps, principal, { limit: input?.limit ?? 100, offset: input?.offset })).runs.map(toAgentdRun),
 });
 
 export const getRun = endpoint({
@@ -55,7 +54,7 @@ export const getRun = endpoint({
   summary: 'A run with its steps',
   input: runId,
   output: agentdRun,
-  handler: async ({ deps, input }) => toAgentdRun(await runs.getRun(deps.db, input.run_id)),
+  handler: async ({ deps, principal, input }) => toAgentdRun(await runs.getRun(deps, principal, { id: input.run_id })),
 });
 
 export const runEvents = endpoint({
@@ -67,10 +66,10 @@ export const runEvents = endpoint({
   summary:
     'Server-Sent Events of the run (`event: message`, `id: <seq>`); resumes from Last-Event-ID or ?from_seq= (inclusive); ends after the terminal event',
   input: runId.extend(streamQuery.shape),
-  handler: async ({ deps, input, headers }) => {
-    await runs.getRun(deps.db, input.run_id);
+  handler: async ({ deps, principal, input, headers }) => {
+    const { streamId } = await runs.openRunStream(deps, principal, { id: input.run_id });
     return sseStream({
-      streamId: runStream(input.run_id),
+      streamId,
       fromSeq: resolveCursor(headers, input.from_seq),
       frame: (e) => ({ event: 'message', data: toAgentdRunEvent(input.run_id, e) }),
       shape: 'agentd',
@@ -88,8 +87,7 @@ export const approveRunStep = endpoint({
   input: runId.extend({ step_id: z.string().min(1), action: z.enum(['approve', 'deny']).optional(), reason: z.string().optional() }),
   output: ok,
   handler: async ({ deps, principal, input }) => {
-    await runs.getRun(deps.db, input.run_id);
-    await approvals.decideApproval(deps, principal, { runId: input.run_id, stepId: input.step_id }, { approve: input.action !== 'deny', reason: input.reason });
+    await approvals.decideApproval(deps, principal, { runId: input.run_id, stepId: input.step_id, approve: input.action !== 'deny', reason: input.reason });
     return OK;
   },
 });
@@ -102,8 +100,8 @@ export const cancelRun = endpoint({
   summary: 'Cancel a run',
   input: runId,
   output: ok,
-  handler: async ({ deps, input }) => {
-    await runs.cancelRun(deps, input.run_id);
+  handler: async ({ deps, principal, input }) => {
+    await runs.cancelRun(deps, principal, { id: input.run_id });
     return OK;
   },
 });
@@ -118,8 +116,8 @@ export const exportRun = endpoint({
   summary: 'The run as a zip: run.json, events.ndjson, artifacts/',
   input: runId,
   output: detailed(z.instanceof(Blob)),
-  handler: async ({ deps, input }) => {
-    const zip = await runs.exportRun(deps, input.run_id, { run: toAgentdRun, event: (e) => toAgentdRunEvent(input.run_id, e) });
+  handler: async ({ deps, principal, input }) => {
+    const zip = await runs.exportRun(deps, principal, { id: input.run_id, shape: { run: toAgentdRun, event: (e) => toAgentdRunEvent(input.run_id, e) } });
     return {
       headers: { 'content-disposition': `attachment; filename="${input.run_id}.zip"` },
       body: new File([new Uint8Array(zip)], `${input.run_id}.zip`, { type: 'application/zip' }),

@@ -1,8 +1,6 @@
 /** agentd chat (and spec) sessions: create, list, read, follow, post messages, mode, approvals, cancel, retry, attachments. */
 import { z } from 'zod';
 import * as approvals from '@/server/core/approvals';
-import { sessionStream } from '@/server/core/events/streams';
-import { badRequest } from '@/server/core/shared/errors';
 import * as sessions from '@/server/core/sessions';
 import { resolveCursor, sseStream } from '@/server/stream/sse';
 import { endpoint } from '../endpoint';
@@ -48,10 +46,8 @@ export const listSessions = endpoint({
   summary: 'Sessions, most recent first',
   input: pagination().optional(),
   output: z.array(agentdSession),
-  handler: async ({ deps, input }) => {
-    const { sessions: found } = await sessions.listSessions(deps.db, { limit: input?.limit ?? 100, offset: input?.offset });
-    return Promise.all(found.map(async (s) => toAgentdSession(await sessions.getSession(deps.db, s.id))));
-  },
+  handler: async ({ deps, principal, input }) =>
+    (await sessions.listSessionDetails(deps, principal, { limit: input?.limit ?? 100, offset: input?.offset })).sessions.map(toAgentdSession),
 });
 
 export const getSession = endpoint({
@@ -62,7 +58,7 @@ export const getSession = endpoint({
   summary: 'A session with its messages and turns',
   input: sessionId,
   output: agentdSession,
-  handler: async ({ deps, input }) => toAgentdSession(await sessions.getSession(deps.db, input.session_id)),
+  handler: async ({ deps, principal, input }) => toAgentdSession(await sessions.getSession(deps, principal, { id: input.session_id })),
 });
 
 export const postMessage = endpoint({
@@ -74,7 +70,7 @@ export const postMessage = endpoint({
   input: sessionId.extend({ role: z.enum(['user', 'system']), parts: z.array(agentdPart).min(1), auto_run: z.boolean().optional() }),
   output: z.object({ message_id: z.string(), turn_id: z.string().nullable() }),
   handler: async ({ deps, principal, input }) => {
-    const { messageId, turnId } = await sessions.postMessage(deps, principal, input.session_id, { role: input.role, parts: input.parts, autoRun: input.auto_run });
+    const { messageId, turnId } = await sessions.postMessage(deps, principal, { sessionId: input.session_id, role: input.role, parts: input.parts, autoRun: input.auto_run });
     return { message_id: messageId, turn_id: turnId };
   },
 });
@@ -87,10 +83,10 @@ export const sessionEvents = endpoint({
   transport: 'sse',
   summary: 'Server-Sent Events of the session (`event: message`, `id: <seq>`); resumes from Last-Event-ID or ?from_seq=',
   input: sessionId.extend(streamQuery.shape),
-  handler: async ({ deps, input, headers }) => {
-    await sessions.findSessionRow(deps.db, input.session_id);
+  handler: async ({ deps, principal, input, headers }) => {
+    const { streamId } = await sessions.openSessionStream(deps, principal, { id: input.session_id });
     return sseStream({
-      streamId: sessionStream(input.session_id),
+      streamId,
       fromSeq: resolveCursor(headers, input.from_seq),
       frame: (e) => ({ event: 'message', data: toAgentdSessionEvent(input.session_id, e) }),
       shape: 'agentd',
@@ -106,8 +102,8 @@ export const setMode = endpoint({
   summary: 'Switch between chat and spec mode',
   input: sessionId.extend({ mode: z.string(), spec_path: z.string().min(1).optional() }),
   output: z.object({ session_id: z.string(), mode: z.enum(['chat', 'spec']), spec_path: z.string().nullable() }),
-  handler: async ({ deps, input }) => {
-    const result = await sessions.setMode(deps, input.session_id, input.mode, input.spec_path);
+  handler: async ({ deps, principal, input }) => {
+    const result = await sessions.setMode(deps, principal, { sessionId: input.session_id, mode: input.mode, specPath: input.spec_path });
     return { session_id: input.session_id, mode: result.mode, spec_path: result.specPath };
   },
 });
@@ -126,13 +122,13 @@ export const approveToolCall = endpoint({
   }),
   output: ok,
   handler: async ({ deps, principal, input }) => {
-    await sessions.findSessionRow(deps.db, input.session_id);
-    await approvals.decideApproval(
-      deps,
-      principal,
-      { sessionId: input.session_id, toolCallId: input.tool_call_id, turnId: input.turn_id },
-      { approve: input.action !== 'deny', reason: input.reason },
-    );
+    await approvals.decideApproval(deps, principal, {
+      sessionId: input.session_id,
+      toolCallId: input.tool_call_id,
+      turnId: input.turn_id,
+      approve: input.action !== 'deny',
+      reason: input.reason,
+    });
     return OK;
   },
 });
@@ -145,8 +141,8 @@ export const cancelTurn = endpoint({
   summary: 'Cancel the active turn',
   input: sessionId,
   output: ok,
-  handler: async ({ deps, input }) => {
-    await sessions.cancelTurn(deps, input.session_id);
+  handler: async ({ deps, principal, input }) => {
+    await sessions.cancelTurn(deps, principal, { sessionId: input.session_id });
     return OK;
   },
 });
@@ -159,8 +155,8 @@ export const retryTurn = endpoint({
   summary: 'Retry a failed turn as a new turn',
   input: sessionId.extend({ turn_id: z.string().min(1) }),
   output: ok.extend({ turn_id: z.string() }),
-  handler: async ({ deps, input }) => {
-    const { turnId } = await sessions.retryTurn(deps, input.session_id, input.turn_id);
+  handler: async ({ deps, principal, input }) => {
+    const { turnId } = await sessions.retryTurn(deps, principal, { sessionId: input.session_id, turnId: input.turn_id });
     return { ok: true as const, turn_id: turnId };
   },
 });
@@ -178,17 +174,14 @@ export const addAttachment = endpoint({
     content_base64: z.string().optional(),
   }),
   output: z.object({ ref: z.string(), mime_type: z.string() }),
-  handler: async ({ deps, input }) => {
-    let upload: { name: string; mimeType: string; bytes: Buffer };
-    if (input.file) {
-      upload = { name: input.name ?? input.file.name, mimeType: input.mime_type ?? input.file.type, bytes: Buffer.from(await input.file.arrayBuffer()) };
-    } else if (input.content_base64 !== undefined) {
-      if (!/^[A-Za-z0-9+/=\s_-]*$/.test(input.content_base64)) throw badRequest('is not base64', 'content_base64');
-      upload = { name: input.name ?? 'attachment', mimeType: input.mime_type ?? 'application/octet-stream', bytes: Buffer.from(input.content_base64, 'base64') };
-    } else {
-      throw badRequest('send a multipart `file` or JSON `content_base64`', 'file');
-    }
-    const saved = await sessions.addAttachment(deps, input.session_id, upload);
+  handler: async ({ deps, principal, input }) => {
+    const saved = await sessions.addAttachment(deps, principal, {
+      sessionId: input.session_id,
+      file: input.file,
+      contentBase64: input.content_base64,
+      name: input.name,
+      mimeType: input.mime_type,
+    });
     return { ref: saved.ref, mime_type: saved.mimeType };
   },
 });

@@ -1,30 +1,34 @@
-/** agentd's wire shapes, mapped from the canonical DTOs. */
+/** agentd's wire shapes, mapped from the canonical DTOs (whose field schemas they reuse). */
 import { z } from 'zod';
 import type { StoredEvent } from '@/server/core/events/streams';
-import type { RunDto } from '@/server/core/runs/run-dto';
-import type { MessageDto, SessionDetailDto, SessionDto, TurnDto } from '@/server/core/sessions/session-dto';
+import { modelDtoSchema, type ModelDto } from '@/server/core/models';
+import { runDtoSchema, stepDtoSchema, type RunDto } from '@/server/core/runs';
+import { messageDtoSchema, sessionDtoSchema, turnDtoSchema, type MessageDto, type SessionDetailDto, type SessionDto, type TurnDto } from '@/server/core/sessions';
+import { isUnsuccessfulTurn, type SessionStatus, type TurnStatus } from '@/server/core/work/status';
 
+const step = stepDtoSchema.shape;
 export const agentdStep = z.object({
-  id: z.string(),
-  title: z.string(),
-  type: z.string(),
-  needs_approval: z.boolean(),
-  command: z.string().nullable(),
-  status: z.enum(['pending', 'running', 'waiting_approval', 'succeeded', 'failed', 'skipped']),
-  started_at: z.string().nullable(),
-  completed_at: z.string().nullable(),
+  id: step.id,
+  title: step.title,
+  type: step.type,
+  needs_approval: step.needs_approval,
+  command: step.command,
+  status: step.status,
+  started_at: step.started_at,
+  completed_at: step.completed_at,
 });
 
+const run = runDtoSchema.shape;
 export const agentdRun = z.object({
-  id: z.string(),
-  created_at: z.string(),
-  updated_at: z.string(),
-  status: z.enum(['queued', 'running', 'waiting_approval', 'succeeded', 'failed', 'canceled']),
-  workspace_path: z.string(),
-  spec_path: z.string().nullable(),
-  model_canonical: z.string(),
+  id: run.id,
+  created_at: run.created_at,
+  updated_at: run.updated_at,
+  status: run.status,
+  workspace_path: run.workspace_path,
+  spec_path: run.spec_path,
+  model_canonical: run.model,
   steps: z.array(agentdStep),
-  error: z.string().nullable(),
+  error: run.error,
 });
 
 export function toAgentdRun(run: RunDto): z.infer<typeof agentdRun> {
@@ -32,7 +36,7 @@ export function toAgentdRun(run: RunDto): z.infer<typeof agentdRun> {
     id: run.id,
     created_at: run.created_at,
     updated_at: run.updated_at,
-    status: run.status as z.infer<typeof agentdRun>['status'],
+    status: run.status,
     workspace_path: run.workspace_path,
     spec_path: run.spec_path,
     model_canonical: run.model,
@@ -42,7 +46,7 @@ export function toAgentdRun(run: RunDto): z.infer<typeof agentdRun> {
       type: s.type,
       needs_approval: s.needs_approval,
       command: s.command,
-      status: s.status as z.infer<typeof agentdStep>['status'],
+      status: s.status,
       started_at: s.started_at,
       completed_at: s.completed_at,
     })),
@@ -60,55 +64,66 @@ export const agentdPart = z.object({
   tool_input: z.unknown().optional(),
 });
 
-export const agentdMessage = z.object({ id: z.string(), role: z.string(), parts: z.array(agentdPart), created_at: z.string() });
+const message = messageDtoSchema.shape;
+export const agentdMessage = z.object({ id: message.id, role: message.role, parts: z.array(agentdPart), created_at: message.created_at });
 
-export const agentdTurn = z.object({
-  id: z.string(),
-  status: z.enum(['pending', 'running', 'waiting_approval', 'succeeded', 'failed']),
-  started_at: z.string().nullable(),
-  completed_at: z.string().nullable(),
-  error: z.string().nullable(),
-});
+const AGENTD_TURN_STATUSES = ['pending', 'running', 'waiting_approval', 'succeeded', 'failed'] as const;
+type AgentdTurnStatus = (typeof AGENTD_TURN_STATUSES)[number];
 
+const turn = turnDtoSchema.shape;
+export const agentdTurn = z.object({ id: turn.id, status: z.enum(AGENTD_TURN_STATUSES), started_at: turn.started_at, completed_at: turn.completed_at, error: turn.error });
+
+const AGENTD_SESSION_STATUSES = ['active', 'waiting_approval', 'completed', 'failed', 'canceled'] as const;
+type AgentdSessionStatus = (typeof AGENTD_SESSION_STATUSES)[number];
+
+const session = sessionDtoSchema.shape;
 export const agentdSession = z.object({
-  id: z.string(),
-  created_at: z.string(),
-  updated_at: z.string(),
-  status: z.enum(['active', 'waiting_approval', 'completed', 'failed', 'canceled']),
-  mode: z.enum(['chat', 'spec']),
-  workspace_path: z.string(),
-  system_prompt: z.string().nullable(),
-  spec_path: z.string().nullable(),
-  last_turn_id: z.string().nullable(),
-  model_canonical: z.string(),
+  id: session.id,
+  created_at: session.created_at,
+  updated_at: session.updated_at,
+  status: z.enum(AGENTD_SESSION_STATUSES),
+  mode: session.mode,
+  workspace_path: session.workspace_path,
+  system_prompt: session.system_prompt,
+  spec_path: session.spec_path,
+  last_turn_id: session.last_turn_id,
+  model_canonical: session.model,
   messages: z.array(agentdMessage),
   turns: z.array(agentdTurn),
-  error: z.string().nullable(),
+  error: session.error,
 });
 
+/** agentd knows no canceled turn: a canceled or interrupted turn is a failed one (its error says why). */
+const AGENTD_TURN_STATUS: Record<TurnStatus, AgentdTurnStatus> = {
+  pending: 'pending',
+  running: 'running',
+  waiting_approval: 'waiting_approval',
+  succeeded: 'succeeded',
+  failed: 'failed',
+  canceled: 'failed',
+  interrupted: 'failed',
+};
+
 function toAgentdTurn(t: TurnDto): z.infer<typeof agentdTurn> {
-  // agentd knows no canceled turn: a canceled or interrupted turn is a failed one, and says why.
-  const status = t.status === 'canceled' || t.status === 'interrupted' ? 'failed' : (t.status as z.infer<typeof agentdTurn>['status']);
-  return { id: t.id, status, started_at: t.started_at, completed_at: t.completed_at, error: t.error ?? (status === 'failed' ? t.status : null) };
+  return { id: t.id, status: AGENTD_TURN_STATUS[t.status], started_at: t.started_at, completed_at: t.completed_at, error: t.error ?? (isUnsuccessfulTurn(t.status) ? t.status : null) };
 }
 
 function toAgentdMessage(m: MessageDto): z.infer<typeof agentdMessage> {
   return { id: m.id, role: m.role === 'tool_result' ? 'tool' : m.role, parts: m.parts, created_at: m.created_at };
 }
 
-export function agentdSessionStatus(s: Pick<SessionDto, 'status' | 'last_turn_id'>): z.infer<typeof agentdSession>['status'] {
-  switch (s.status) {
-    case 'running':
-      return 'active';
-    case 'waiting_approval':
-      return 'waiting_approval';
-    case 'failed':
-      return 'failed';
-    case 'closed':
-      return 'canceled';
-    default:
-      return s.last_turn_id ? 'completed' : 'active';
-  }
+/** An idle session is `completed` once a turn has finished, `active` before its first. */
+const AGENTD_SESSION_STATUS: Record<SessionStatus, AgentdSessionStatus | ((s: Pick<SessionDto, 'last_turn_id'>) => AgentdSessionStatus)> = {
+  running: 'active',
+  waiting_approval: 'waiting_approval',
+  failed: 'failed',
+  closed: 'canceled',
+  idle: (s) => (s.last_turn_id ? 'completed' : 'active'),
+};
+
+export function agentdSessionStatus(s: Pick<SessionDto, 'status' | 'last_turn_id'>): AgentdSessionStatus {
+  const mapped = AGENTD_SESSION_STATUS[s.status];
+  return typeof mapped === 'function' ? mapped(s) : mapped;
 }
 
 export function toAgentdSession(s: SessionDetailDto): z.infer<typeof agentdSession> {
@@ -117,7 +132,7 @@ export function toAgentdSession(s: SessionDetailDto): z.infer<typeof agentdSessi
     created_at: s.created_at,
     updated_at: s.updated_at,
     status: agentdSessionStatus(s),
-    mode: s.mode as 'chat' | 'spec',
+    mode: s.mode,
     workspace_path: s.workspace_path,
     system_prompt: s.system_prompt,
     spec_path: s.spec_path,
@@ -126,6 +141,28 @@ export function toAgentdSession(s: SessionDetailDto): z.infer<typeof agentdSessi
     messages: s.messages.map(toAgentdMessage),
     turns: s.turns.map(toAgentdTurn),
     error: s.error,
+  };
+}
+
+export const agentdModel = z.object({
+  id: z.string(),
+  provider: z.string(),
+  model: z.string(),
+  display_name: z.string(),
+  capabilities: modelDtoSchema.shape.capabilities,
+  pricing: z.object({ input_per_mtok: z.number(), output_per_mtok: z.number() }),
+  is_default: z.boolean(),
+});
+
+export function toAgentdModel(m: ModelDto): z.infer<typeof agentdModel> {
+  return {
+    id: m.ref,
+    provider: m.provider,
+    model: m.model,
+    display_name: m.displayName,
+    capabilities: m.capabilities,
+    pricing: { input_per_mtok: m.pricing.inputPerMTok, output_per_mtok: m.pricing.outputPerMTok },
+    is_default: m.isDefault,
   };
 }
 

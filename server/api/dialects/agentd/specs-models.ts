@@ -1,8 +1,9 @@
 /** agentd spec generation, the model catalogue and the model policy. */
 import { z } from 'zod';
-import { getModelPolicy, modelPolicySchema, setModelPolicy } from '@/server/core/models/model-policy';
-import { generateSpec as generate } from '@/server/core/specs/generate-spec';
+import * as models from '@/server/core/models';
+import * as specs from '@/server/core/specs';
 import { endpoint } from '../endpoint';
+import { agentdModel, toAgentdModel } from './shapes';
 
 export const generateSpec = endpoint({
   dialect: 'agentd',
@@ -13,7 +14,7 @@ export const generateSpec = endpoint({
   input: z.object({ workspace_path: z.string().min(1), spec_name: z.string(), prompt: z.string().min(1), overwrite: z.boolean().optional() }),
   output: z.object({ spec_path: z.string(), content: z.string() }),
   handler: async ({ deps, principal, input }) => {
-    const result = await generate(deps, principal, {
+    const result = await specs.generateSpec(deps, principal, {
       workspacePath: input.workspace_path,
       specName: input.spec_name,
       prompt: input.prompt,
@@ -23,37 +24,16 @@ export const generateSpec = endpoint({
   },
 });
 
-const modelRecord = z.object({
-  id: z.string(),
-  provider: z.string(),
-  model: z.string(),
-  display_name: z.string(),
-  capabilities: z.object({ tools: z.boolean(), vision: z.boolean(), streaming: z.boolean() }),
-  pricing: z.object({ input_per_mtok: z.number(), output_per_mtok: z.number() }),
-  is_default: z.boolean(),
-});
-
 export const listModels = endpoint({
   dialect: 'agentd',
   method: 'GET',
   path: '/v1/models',
   scope: 'backends:read',
   summary: 'Model records and the current model policy',
-  output: z.object({ models: z.array(modelRecord), policy: modelPolicySchema }),
-  handler: async ({ deps }) => {
-    const defaultRef = deps.backends.defaultModelRef();
-    const models = deps.backends.list().flatMap((b) =>
-      b.models().map((m) => ({
-        id: m.ref,
-        provider: m.provider,
-        model: m.model,
-        display_name: m.displayName,
-        capabilities: m.capabilities,
-        pricing: { input_per_mtok: m.pricing.inputPerMTok, output_per_mtok: m.pricing.outputPerMTok },
-        is_default: m.ref === defaultRef,
-      })),
-    );
-    return { models, policy: await getModelPolicy(deps.db) };
+  output: z.object({ models: z.array(agentdModel), policy: models.modelPolicySchema }),
+  handler: async ({ deps, principal }) => {
+    const [catalogue, policy] = await Promise.all([models.listModels(deps, principal, {}), models.getModelPolicy(deps, principal, {})]);
+    return { models: catalogue.models.map(toAgentdModel), policy };
   },
 });
 
@@ -63,8 +43,8 @@ export const getPolicy = endpoint({
   path: '/v1/model-policy',
   scope: 'backends:read',
   summary: 'The model policy',
-  output: modelPolicySchema,
-  handler: ({ deps }) => getModelPolicy(deps.db),
+  output: models.modelPolicySchema,
+  handler: ({ deps, principal }) => models.getModelPolicy(deps, principal, {}),
 });
 
 export const setPolicy = endpoint({
@@ -72,8 +52,8 @@ export const setPolicy = endpoint({
   method: 'POST',
   path: '/v1/model-policy',
   scope: 'admin',
-  summary: 'Replace the model policy',
-  input: modelPolicySchema.partial(),
-  output: modelPolicySchema,
-  handler: async ({ deps, input }) => setModelPolicy(deps.db, { ...(await getModelPolicy(deps.db)), ...input }),
+  summary: 'Update the model policy (fields left out keep their values)',
+  input: models.modelPolicyPatchSchema,
+  output: models.modelPolicySchema,
+  handler: ({ deps, principal, input }) => models.updateModelPolicy(deps, principal, input),
 });

@@ -1,21 +1,19 @@
+/** The emergency stop for the dashboard and SDK. */
 import { z } from 'zod';
-import { getEmergencyState } from '@/server/core/emergency/emergency-state';
-import { activateEmergencyStop, resumeFromEmergencyStop } from '@/server/core/emergency/emergency-stop';
+import * as emergency from '@/server/core/emergency';
 import { router, scopedProcedure } from '@/server/api/trpc';
-
-const state = z.object({ active: z.boolean(), reason: z.string().nullable(), activated_at: z.string().nullable() });
 
 export const emergencyRouter = router({
   status: scopedProcedure('runs:read')
     .input(z.void())
-    .output(state)
-    .query(({ ctx }) => getEmergencyState(ctx.services.db)),
+    .output(emergency.emergencyStateSchema)
+    .query(({ ctx }) => emergency.getEmergencyState(ctx.services, ctx.principal, {})),
   stop: scopedProcedure('admin')
     .input(z.object({ reason: z.string().max(500).optional() }))
-    .output(state.extend({ cancelled_runs: z.number() }))
-    .mutation(({ ctx, input }) => activateEmergencyStop(ctx.services, input.reason)),
+    .output(emergency.emergencyStopResultSchema)
+    .mutation(({ ctx, input }) => emergency.activateEmergencyStop(ctx.services, ctx.principal, input)),
   resume: scopedProcedure('admin')
     .input(z.void())
-    .output(state)
-    .mutation(({ ctx }) => resumeFromEmergencyStop(ctx.services)),
+    .output(emergency.emergencyStateSchema)
+    .mutation(({ ctx }) => emergency.resumeFromEmergencyStop(ctx.services, ctx.principal, {})),
 });
