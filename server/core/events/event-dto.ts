@@ -6,6 +6,21 @@ import type { StoredEvent } from './streams';
 export const storedEventDtoSchema = z.object({ seq: z.number(), type: z.string(), data: z.record(z.string(), z.unknown()), created_at: isoTime });
 export type StoredEventDto = z.infer<typeof storedEventDtoSchema>;
 
+/** An event of the global stream: the event as its own stream holds it, naming that stream and its seq there. */
+export const globalEventDtoSchema = storedEventDtoSchema.extend({
+  /** The run or session stream the event belongs to (`run:<id>`, `session:<id>`) and its seq there. */
+  stream: z.string(),
+  stream_seq: z.number(),
+});
+export type GlobalEventDto = z.infer<typeof globalEventDtoSchema>;
+
+/** The global copy carries its origin inside `data`; the DTO lifts it out so `data` is the event's own. */
+export function toGlobalEventDto(e: StoredEvent): GlobalEventDto | null {
+  const { stream, stream_seq, ...data } = e.data;
+  if (typeof stream !== 'string' || typeof stream_seq !== 'number') return null;
+  return { seq: e.seq, type: e.type, data, created_at: e.createdAt.toISOString(), stream, stream_seq };
+}
+
 export function toStoredEventDto(e: StoredEvent): StoredEventDto {
   return { seq: e.seq, type: e.type, data: e.data, created_at: e.createdAt.toISOString() };
 }

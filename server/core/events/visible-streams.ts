@@ -6,10 +6,8 @@
  */
 import { eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { agentSession, run, streamHead } from '@/db/schema';
+import { agentSession, run } from '@/db/schema';
 import { can, type Principal } from '@/server/auth/principal';
-import { notFound } from '@/server/core/shared/errors';
-import { isTerminalRun } from '@/server/core/work/status';
 
 export type StreamKind = 'run' | 'session';
 
@@ -18,10 +16,6 @@ export interface StreamOrigin {
   id: string;
   /** The principal id that created the run or session. */
   createdBy: string;
-  /** Nothing will be appended any more (a finished run); a session never ends. */
-  ended: boolean;
-  /** The seq of the stream's newest event (0 when it has none yet). */
-  lastSeq: number;
 }
 
 function parseStreamId(streamId: string): { kind: StreamKind; id: string } | null {
@@ -37,24 +31,9 @@ export async function findStreamOrigin(deps: { db: Db }, streamId: string): Prom
   if (!parsed) return null;
   const [owner] =
     parsed.kind === 'run'
-      ? await deps.db.select({ createdBy: run.createdBy, status: run.status }).from(run).where(eq(run.id, parsed.id))
-      : await deps.db.select({ createdBy: agentSession.createdBy, status: agentSession.status }).from(agentSession).where(eq(agentSession.id, parsed.id));
-  if (!owner) return null;
-  const [head] = await deps.db.select({ lastSeq: streamHead.lastSeq }).from(streamHead).where(eq(streamHead.streamId, streamId));
-  return {
-    ...parsed,
-    createdBy: owner.createdBy,
-    ended: parsed.kind === 'run' && isTerminalRun(owner.status),
-    lastSeq: head?.lastSeq ?? 0,
-  };
-}
-
-/** Like findStreamOrigin, for a reader that asked for this stream by id: a missing one is a 404. */
-export async function requireStreamOrigin(deps: { db: Db }, streamId: string): Promise<StreamOrigin> {
-  const origin = await findStreamOrigin(deps, streamId);
-  if (origin) return origin;
-  const kind = parseStreamId(streamId)?.kind ?? 'stream';
-  throw notFound(kind, kind === 'run' ? 'RUN_NOT_FOUND' : kind === 'session' ? 'SESSION_NOT_FOUND' : 'NOT_FOUND');
+      ? await deps.db.select({ createdBy: run.createdBy }).from(run).where(eq(run.id, parsed.id))
+      : await deps.db.select({ createdBy: agentSession.createdBy }).from(agentSession).where(eq(agentSession.id, parsed.id));
+  return owner ? { ...parsed, createdBy: owner.createdBy } : null;
 }
 
 /** The visibility rule itself: the admin sees everything, anyone else what it (or its user) created. */
