@@ -4,7 +4,7 @@
  * compares exactly what the engine uses.
  */
 import { isActiveTurn, isRetryableTurn, isTerminalRun, RUN_TERMINAL_EVENTS } from '@/server/core/work/status';
-import { PROFILES } from '@/server/engine/policy';
+import { PROFILES } from '@/server/core/work/policy';
 
 export { isActiveTurn, isRetryableTurn, isTerminalRun, RUN_TERMINAL_EVENTS };
 

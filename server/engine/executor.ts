@@ -23,10 +23,10 @@ import type { BackendRegistry } from './backends/registry';
 import type { ToolCall } from './backends/types';
 import { buildMessages, type ToolStepOutput } from './context';
 import { decideNext, type ModelOutput, type StepView } from './decide';
-import { decide } from './policy';
+import { decide } from '@/server/core/work/policy';
 import { getTool, runTool, summarizeToolCall, toolSpecs } from './tools/registry';
-import { lockOwner, nextStepIndex } from './step-index';
-import { finish, markStarted, setWaiting } from './transitions';
+import { lockOwner, nextStepIndex } from '@/server/core/work/step-index';
+import { finish, markStarted, setWaiting } from '@/server/core/work/transitions';
 import { loadWorkItem, type WorkItem, type WorkRef } from './work-item';
 
 export interface EngineDeps {

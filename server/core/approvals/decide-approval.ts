@@ -5,7 +5,7 @@ import { runStream, sessionStream } from '@/server/core/events/streams';
 import { inTransaction } from '@/server/core/events/unit-of-work';
 import { AppError, notFound } from '@/server/core/shared/errors';
 import type { WorkDeps } from '@/server/core/work/deps';
-import { setWaiting } from '@/server/engine/transitions';
+import { setWaiting } from '@/server/core/work/transitions';
 
 export type ApprovalTarget =
   | { approvalId: string }

@@ -5,7 +5,7 @@ import { inTransaction } from '@/server/core/events/unit-of-work';
 import { AppError, notFound } from '@/server/core/shared/errors';
 import { isTerminalRun } from '@/server/core/work/status';
 import type { WorkDeps } from '@/server/core/work/deps';
-import { finish } from '@/server/engine/transitions';
+import { finish } from '@/server/core/work/transitions';
 
 /**
  * Cancels a run. Work that nobody is executing (queued, or parked for approval) ends here and now;

@@ -10,7 +10,7 @@ import { badRequest } from '@/server/core/shared/errors';
 import { newId } from '@/server/core/shared/ids';
 import { assertWithinQuota } from '@/server/core/usage/quota';
 import { resolveInsideWorkspace, resolveWorkspace } from '@/server/core/workspaces/resolve-workspace';
-import { defaultPolicy } from '@/server/engine/policy';
+import { defaultPolicy } from '@/server/core/work/policy';
 import type { WorkDeps } from '@/server/core/work/deps';
 import { getRun } from './get-run';
 import type { RunDto } from './run-dto';

@@ -10,7 +10,7 @@ import { badRequest } from '@/server/core/shared/errors';
 import { newId } from '@/server/core/shared/ids';
 import { resolveInsideWorkspace, resolveWorkspace } from '@/server/core/workspaces/resolve-workspace';
 import type { WorkDeps } from '@/server/core/work/deps';
-import { defaultPolicy } from '@/server/engine/policy';
+import { defaultPolicy } from '@/server/core/work/policy';
 import { getSession } from './get-session';
 import type { SessionDetailDto } from './session-dto';
 

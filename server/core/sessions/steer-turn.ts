@@ -4,7 +4,7 @@ import { inTransaction } from '@/server/core/events/unit-of-work';
 import { AppError, badRequest } from '@/server/core/shared/errors';
 import { newId } from '@/server/core/shared/ids';
 import type { WorkDeps } from '@/server/core/work/deps';
-import { lockOwner, nextStepIndex } from '@/server/engine/step-index';
+import { lockOwner, nextStepIndex } from '@/server/core/work/step-index';
 import { findSessionRow } from './get-session';
 import { insertMessage } from './post-message';
 

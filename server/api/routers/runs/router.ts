@@ -6,7 +6,7 @@ import { getRun, listRuns } from '@/server/core/runs/get-run';
 import { readEvents } from '@/server/core/events/read-events';
 import { runStream } from '@/server/core/events/streams';
 import { router, scopedProcedure } from '@/server/api/trpc';
-import { policyFromProfile } from '@/server/engine/policy';
+import { policyFromProfile } from '@/server/core/work/policy';
 import { badRequest } from '@/server/core/shared/errors';
 import { eventOutput, runOutput, toEventOutput } from '../work-outputs';
 

@@ -9,7 +9,7 @@ import { postMessage } from '@/server/core/sessions/post-message';
 import { retryTurn } from '@/server/core/sessions/retry-turn';
 import { badRequest } from '@/server/core/shared/errors';
 import { router, scopedProcedure } from '@/server/api/trpc';
-import { policyFromProfile } from '@/server/engine/policy';
+import { policyFromProfile } from '@/server/core/work/policy';
 import { eventOutput, sessionDetailOutput, sessionOutput, toEventOutput } from '../work-outputs';
 
 export const sessionsRouter = router({

@@ -3,7 +3,7 @@
  * give the common combinations; the default asks before anything changes the workspace.
  */
 import type { PermissionPolicy } from '@/db/schema';
-import type { ToolCategory } from './tools/types';
+import type { ToolCategory } from '@/server/engine/tools/types';
 
 export type Decision = 'allow' | 'ask' | 'deny';
 

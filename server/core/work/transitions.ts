@@ -6,11 +6,19 @@ import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import { agentSession, approval, run, turn } from '@/db/schema';
 import type { Emit } from '@/server/core/events/unit-of-work';
 import type { Tx } from '@/server/core/events/append-event';
-import type { WorkItem } from './work-item';
 
 export type Outcome = 'succeeded' | 'failed' | 'canceled' | 'interrupted';
 
-export async function markStarted(tx: Tx, emit: Emit, item: WorkItem): Promise<void> {
+/** The run, or the turn of a session, a transition applies to, and the stream that reports it. */
+export interface WorkTarget {
+  kind: 'run' | 'turn';
+  id: string;
+  streamId: string;
+  /** Set for a turn: its session's status moves with it. */
+  sessionId?: string;
+}
+
+export async function markStarted(tx: Tx, emit: Emit, item: WorkTarget & { modelRef: string }): Promise<void> {
   if (item.kind === 'run') {
     await tx.update(run).set({ status: 'running', startedAt: sql`coalesce(${run.startedAt}, now())`, updatedAt: new Date() }).where(eq(run.id, item.id));
     await emit(item.streamId, { type: 'run_started', data: { message: `run started on ${item.modelRef}`, model: item.modelRef } });
@@ -22,7 +30,7 @@ export async function markStarted(tx: Tx, emit: Emit, item: WorkItem): Promise<v
 }
 
 /** Puts the work (and its session) into `waiting_approval` or back to `running`. */
-export async function setWaiting(tx: Tx, item: Pick<WorkItem, 'kind' | 'id' | 'sessionId'>, waiting: boolean): Promise<void> {
+export async function setWaiting(tx: Tx, item: Omit<WorkTarget, 'streamId'>, waiting: boolean): Promise<void> {
   const status = waiting ? 'waiting_approval' : 'running';
   if (item.kind === 'run') {
     await tx.update(run).set({ status, updatedAt: new Date() }).where(eq(run.id, item.id));
@@ -64,7 +72,7 @@ async function recordedStop(tx: Tx, turnId: string, requested: keyof typeof STOP
  * Ends a run or turn: terminal status, the terminal event, and no approval left pending. Finishing
  * something already finished changes nothing and emits nothing (cancel can race completion).
  */
-export async function finish(tx: Tx, emit: Emit, item: Pick<WorkItem, 'kind' | 'id' | 'streamId' | 'sessionId'>, requested: Outcome, detail: { error?: string; text?: string } = {}): Promise<boolean> {
+export async function finish(tx: Tx, emit: Emit, item: WorkTarget, requested: Outcome, detail: { error?: string; text?: string } = {}): Promise<boolean> {
   const outcome = item.kind === 'turn' && isStop(requested) ? await recordedStop(tx, item.id, requested) : requested;
   const now = new Date();
   const error = outcome === 'succeeded' ? null : (detail.error ?? (isStop(outcome) ? STOP_REASON[outcome] : outcome));
