@@ -7,7 +7,7 @@ import type { ToolCategory } from '@/server/engine/tools/types';
 
 export type Decision = 'allow' | 'ask' | 'deny';
 
-export const PROFILES: Record<string, PermissionPolicy> = {
+export const PROFILES = {
   default: { profile: 'default', read: 'allow', write: 'ask', bash: 'ask' },
   // Everything runs without asking: for trusted automation and sandboxes.
   trusted: { profile: 'trusted', read: 'allow', write: 'allow', bash: 'allow' },
@@ -17,14 +17,18 @@ export const PROFILES: Record<string, PermissionPolicy> = {
   'read-only': { profile: 'read-only', read: 'allow', write: 'deny', bash: 'deny' },
   // Ask about everything, reads included.
   strict: { profile: 'strict', read: 'ask', write: 'ask', bash: 'ask' },
-};
+} as const satisfies Record<string, PermissionPolicy>;
+
+export type ProfileName = keyof typeof PROFILES;
+
+export const isProfileName = (name: string): name is ProfileName => Object.hasOwn(PROFILES, name);
 
 export function policyFromProfile(name: string | undefined): PermissionPolicy | undefined {
-  return name ? PROFILES[name] : undefined;
+  return name !== undefined && isProfileName(name) ? PROFILES[name] : undefined;
 }
 
 export function defaultPolicy(): PermissionPolicy {
-  return { ...PROFILES.default! };
+  return { ...PROFILES.default };
 }
 
 export function decide(policy: PermissionPolicy, category: ToolCategory): Decision {
