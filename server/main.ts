@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     throw err;
   }
 
-  const next = process.env.SWITCHBOARD_NO_DASHBOARD === '1' ? undefined : await loadPages(env.dev, env.host, env.port);
+  const next = env.serveDashboard ? await loadPages(env.dev, env.host, env.port) : undefined;
   const app = createApp(services, logger, next?.pages);
   const server = http.createServer(app.listener);
   server.keepAliveTimeout = 65_000;

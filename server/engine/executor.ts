@@ -348,6 +348,7 @@ export class Executor {
       signal,
       bashTimeoutMs: this.deps.env.bashTimeoutMs,
       outputCapBytes: this.deps.env.toolOutputCapBytes,
+      env: this.deps.env.processEnv,
     });
     if (signal.aborted) {
       await this.completeToolStep(item, stepId, call, { output: 'canceled while running', isError: true }, 'failed');
