@@ -9,7 +9,7 @@ import { PgBoss } from 'pg-boss';
 import { fromPglite } from 'pg-boss/dist/adapters/pglite.js';
 import { approval, run, turn } from '@/db/schema';
 import type { Database } from '@/db/client';
-import { Executor, type EngineDeps } from './executor';
+import { Executor, type EngineDeps } from './executor/executor';
 import type { WorkRef } from './work-item';
 
 const QUEUE = 'switchboard-advance';
