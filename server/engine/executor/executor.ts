@@ -10,6 +10,7 @@ import { asc, eq } from 'drizzle-orm';
 import { step } from '@/db/schema';
 import { inTransaction } from '@/server/core/events/unit-of-work';
 import { artifactsDir } from '@/server/core/runs/export-run';
+import { isTerminalRun, isTerminalTurn, isUnstarted } from '@/server/core/work/status';
 import { finish, markStarted } from '@/server/core/work/transitions';
 import { decideNext, type StepView } from '../decide';
 import { loadWorkItem, type WorkRef } from '../work-item';
@@ -46,8 +47,8 @@ export class Executor {
     const { deps } = this;
     const first = await loadWorkItem(deps.db, ref);
     if (!first) return 'missing';
-    if (['succeeded', 'failed', 'canceled', 'interrupted'].includes(first.status)) return 'finished';
-    if (first.status === 'queued' || first.status === 'pending') {
+    if ((first.kind === 'run' ? isTerminalRun : isTerminalTurn)(first.status)) return 'finished';
+    if (isUnstarted(first.status)) {
       await inTransaction(deps, (tx, emit) => markStarted(tx, emit, first));
     }
     for (;;) {

@@ -3,11 +3,12 @@
  * for a human, or is refused; an approved (or allowed) call runs in the workspace, and its result
  * goes back to the model as the step's output.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { approval, step } from '@/db/schema';
 import { inTransaction } from '@/server/core/events/unit-of-work';
 import { newId } from '@/server/core/shared/ids';
 import { decide } from '@/server/core/work/policy';
+import { isApproved, isPendingApproval, isWaitingApproval, PENDING_APPROVAL_STATUSES } from '@/server/core/work/status';
 import { lockOwner, nextStepIndex } from '@/server/core/work/step-index';
 import { setWaiting } from '@/server/core/work/transitions';
 import type { ToolCall } from '../backends/types';
@@ -82,20 +83,20 @@ export async function resolveApproval(deps: EngineDeps, item: WorkItem, stepId: 
   const [a] = await deps.db.select().from(approval).where(eq(approval.stepId, stepId)).limit(1);
   if (!a) return completeToolStep(deps, item, stepId, call, { output: 'approval record missing', isError: true }, 'failed').then(() => 'continue' as const);
   let status = a.status;
-  if (status === 'pending' && a.expiresAt && a.expiresAt.getTime() <= Date.now()) {
+  if (isPendingApproval(status) && a.expiresAt && a.expiresAt.getTime() <= Date.now()) {
     status = (item.policy.onTimeout ?? deps.env.approvalTimeoutDecision) === 'approve' ? 'approved' : 'denied';
     await inTransaction(deps, async (tx, emit) => {
-      await tx.update(approval).set({ status: 'expired', decidedAt: new Date(), reason: `timed out; treated as ${status}` }).where(and(eq(approval.id, a.id), eq(approval.status, 'pending')));
-      await emit(item.streamId, { type: status === 'approved' ? 'approval_granted' : 'approval_denied', data: { approval_id: a.id, step_id: stepId, tool_call_id: a.toolCallId, reason: 'timed out', ...turnField(item) } });
+      await tx.update(approval).set({ status: 'expired', decidedAt: new Date(), reason: `timed out; treated as ${status}` }).where(and(eq(approval.id, a.id), inArray(approval.status, PENDING_APPROVAL_STATUSES)));
+      await emit(item.streamId, { type: isApproved(status) ? 'approval_granted' : 'approval_denied', data: { approval_id: a.id, step_id: stepId, tool_call_id: a.toolCallId, reason: 'timed out', ...turnField(item) } });
     });
   }
-  if (status === 'pending') {
+  if (isPendingApproval(status)) {
     // Still waiting (e.g. woken by a restart); make sure the status says so.
     await inTransaction(deps, (tx) => setWaiting(tx, item, true));
     return 'parked';
   }
-  if (item.status === 'waiting_approval') await inTransaction(deps, (tx) => setWaiting(tx, item, false));
-  if (status === 'approved') {
+  if (isWaitingApproval(item.status)) await inTransaction(deps, (tx) => setWaiting(tx, item, false));
+  if (isApproved(status)) {
     await runToolStep(deps, item, stepId, call, signal);
   } else {
     await completeToolStep(deps, item, stepId, call, { output: `denied by user${a.reason ? `: ${a.reason}` : ''}`, isError: true }, 'skipped', { denied: true });
