@@ -1,21 +1,41 @@
 /**
- * Status vocabularies, the predicates over them and the permission profiles, re-exported from the
- * server's own plain modules (constants only, no runtime dependencies) so the dashboard offers and
- * compares exactly what the engine uses.
+ * The dashboard's copy of the server's status vocabulary and permission profiles. Browser code
+ * takes only types from server/* (a value import would pull server modules into the bundle and
+ * let the browser depend on server internals), so the few values it needs are kept here as plain
+ * data, typed by the server's own unions: a profile or status the server renames stops compiling
+ * here, and lib/work.test.ts checks that every answer (and every profile's policy) equals the
+ * server's.
  */
-import { isActiveTurn, isRetryableTurn, isTerminalRun, RUN_TERMINAL_EVENTS } from '@/server/core/work/status';
-import { PROFILES } from '@/server/engine/policy';
+import type { PermissionPolicy } from '@/db/schema';
+import type { ProfileName } from '@/server/core/work/policy';
+import type { RunStatus, TurnStatus } from '@/server/core/work/status';
 
-export { isActiveTurn, isRetryableTurn, isTerminalRun, RUN_TERMINAL_EVENTS };
+const TERMINAL_RUN: ReadonlySet<string> = new Set<RunStatus>(['succeeded', 'failed', 'canceled']);
+const TERMINAL_TURN: ReadonlySet<string> = new Set<TurnStatus>(['succeeded', 'failed', 'canceled', 'interrupted']);
+const RETRYABLE_TURN: ReadonlySet<string> = new Set<TurnStatus>(['failed', 'canceled', 'interrupted']);
 
-export const isActiveRun = (status: string): boolean => !isTerminalRun(status);
+export const isTerminalRun = (status: string): boolean => TERMINAL_RUN.has(status);
+export const isActiveRun = (status: string): boolean => !TERMINAL_RUN.has(status);
+export const isActiveTurn = (status: string): boolean => !TERMINAL_TURN.has(status);
+export const isRetryableTurn = (status: string): boolean => RETRYABLE_TURN.has(status);
 
-/** Profile names in a stable order, `default` first. */
-export const PROFILE_NAMES: string[] = ['default', ...Object.keys(PROFILES).filter((name) => name !== 'default')];
+/** Event types that end a run's stream: a reader may close after one of these. */
+export const RUN_TERMINAL_EVENTS: ReadonlySet<string> = new Set(['run_succeeded', 'run_failed', 'run_canceled']);
+
+/** What each named profile lets the agent do, in the order the dashboard offers them (`default` first). */
+export const PROFILES: Record<ProfileName, PermissionPolicy> = {
+  default: { profile: 'default', read: 'allow', write: 'ask', bash: 'ask' },
+  trusted: { profile: 'trusted', read: 'allow', write: 'allow', bash: 'allow' },
+  'accept-edits': { profile: 'accept-edits', read: 'allow', write: 'allow', bash: 'ask' },
+  'read-only': { profile: 'read-only', read: 'allow', write: 'deny', bash: 'deny' },
+  strict: { profile: 'strict', read: 'ask', write: 'ask', bash: 'ask' },
+};
+
+export const PROFILE_NAMES = Object.keys(PROFILES) as ProfileName[];
 
 /** "read allow · write ask · bash ask": what a profile lets the agent do without asking. */
 export function describeProfile(name: string): string {
-  const policy = PROFILES[name];
+  const policy = Object.hasOwn(PROFILES, name) ? PROFILES[name as ProfileName] : undefined;
   if (!policy) return '';
   return `read ${policy.read} · write ${policy.write} · bash ${policy.bash}`;
 }

@@ -41,6 +41,18 @@ describe('parseEnv', () => {
     expect(parseEnv({ WORKSPACE_ROOTS: '/srv/a,/srv/b:/srv/c' }).workspaceRoots).toEqual(['/srv/a', '/srv/b', '/srv/c']);
   });
 
+  it('serves the dashboard unless SWITCHBOARD_NO_DASHBOARD is set', () => {
+    expect(parseEnv({}).serveDashboard).toBe(true);
+    expect(parseEnv({ SWITCHBOARD_NO_DASHBOARD: '1' }).serveDashboard).toBe(false);
+    expect(() => parseEnv({ SWITCHBOARD_NO_DASHBOARD: 'maybe' })).toThrow(/SWITCHBOARD_NO_DASHBOARD/);
+  });
+
+  it('keeps the environment it was given, for the processes the engine starts', () => {
+    const source = { PATH: '/opt/tools/bin', HOME: '/home/agent' };
+    expect(parseEnv(source).processEnv).toEqual(source);
+    expect(parseEnv(source).processEnv).not.toBe(source);
+  });
+
   it('enables an OAuth provider only with both its id and secret', () => {
     expect(parseEnv({ GITHUB_CLIENT_ID: 'id', GITHUB_CLIENT_SECRET: 'secret' }).oauthProviders.map((p) => p.id)).toEqual(['github']);
     expect(() => parseEnv({ GITHUB_CLIENT_ID: 'id' })).toThrow(/GITHUB_CLIENT_SECRET/);

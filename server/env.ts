@@ -60,6 +60,7 @@ const rawSchema = z.object({
   BASH_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000),
   TOOL_OUTPUT_CAP_BYTES: z.coerce.number().int().positive().default(64 * 1024),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  SWITCHBOARD_NO_DASHBOARD: flag,
 });
 
 export interface OAuthProviderConfig {
@@ -88,6 +89,8 @@ export interface Env {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Next.js in development mode (hot reload) instead of the production build. */
   dev: boolean;
+  /** Serve the dashboard (Next.js); off for an API-only process, which then starts without building or loading Next. */
+  serveDashboard: boolean;
   /** Tokens per backend per UTC day; backends not listed are unlimited. */
   dailyTokenQuota: Map<string, number>;
   bashTimeoutMs: number;
@@ -95,8 +98,13 @@ export interface Env {
   /** How long a tool call waits for a human, and what an unanswered one becomes. */
   approvalTimeoutMs: number;
   approvalTimeoutDecision: 'deny' | 'approve';
-  /** The raw environment, for backend discovery (API keys, CLIs on PATH) — read only by the backend registry. */
+  /** The raw environment, for backend discovery (API keys, CLIs on PATH); discovered CLI agents inherit it. */
   backendEnv: Record<string, string | undefined>;
+  /**
+   * The environment the server was started with, as given: what the processes the engine starts
+   * (the agent's shell) inherit, minus what each of them removes.
+   */
+  processEnv: Record<string, string | undefined>;
 }
 
 export class EnvError extends Error {
@@ -177,6 +185,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     },
     logLevel: raw.LOG_LEVEL,
     dev: raw.NODE_ENV === 'development',
+    serveDashboard: !raw.SWITCHBOARD_NO_DASHBOARD,
     dailyTokenQuota: new Map(
       (raw.DAILY_TOKEN_QUOTA ?? '')
         .split(',')
@@ -192,5 +201,6 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     approvalTimeoutDecision: raw.APPROVAL_TIMEOUT_DECISION,
     toolOutputCapBytes: raw.TOOL_OUTPUT_CAP_BYTES,
     backendEnv: { ...source, DEFAULT_MODEL: raw.DEFAULT_MODEL },
+    processEnv: { ...source },
   };
 }

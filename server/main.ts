@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     throw err;
   }
 
-  const next = process.env.SWITCHBOARD_NO_DASHBOARD === '1' ? undefined : await loadPages(env.dev, env.host, env.port);
+  const next = env.serveDashboard ? await loadPages(env.dev, env.host, env.port) : undefined;
   // Next's dev server keeps its hot-reload socket; every other upgrade is a declared WebSocket endpoint or a 404.
   const app = createApp(services, logger, next?.pages, { next: next?.upgrade });
   const server = http.createServer(app.listener);

@@ -13,7 +13,7 @@ import { getRun } from '@/server/core/runs/get-run';
 import { usageSummary } from '@/server/core/usage/usage-summary';
 import { adminPrincipal } from '@/server/auth/principal';
 import { startTestServer, type TestServer } from '@/server/testing/harness';
-import { PROFILES } from './policy';
+import { PROFILES } from '@/server/core/work/policy';
 
 const requests: Array<{ messages: Array<Record<string, unknown>>; tools?: unknown[] }> = [];
 let model: http.Server;

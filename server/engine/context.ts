@@ -1,6 +1,7 @@
 /** Rebuilds the conversation a model call sees from stored history and the steps taken so far. */
 import path from 'node:path';
 import type { MessagePart } from '@/db/schema';
+import { isSucceeded, isTerminalStep } from '@/server/core/work/status';
 import type { ImagePart, ModelMessage, TextPart, ToolCall } from './backends/types';
 import type { ModelOutput, StepView } from './decide';
 import type { WorkItem } from './work-item';
@@ -50,7 +51,7 @@ export function buildMessages(item: WorkItem, steps: StepView[], toolNames: Map<
   const inputs = new Map(ordered.filter((st) => st.kind === 'input').map((st) => [st.id, st]));
   const seen = new Set<string>();
   for (const step of ordered) {
-    if (step.kind === 'model_call' && step.status === 'succeeded') {
+    if (step.kind === 'model_call' && isSucceeded(step.status)) {
       const out = step.output as ModelOutput;
       for (const id of out.inputs ?? []) {
         const input = inputs.get(id);
@@ -60,7 +61,7 @@ export function buildMessages(item: WorkItem, steps: StepView[], toolNames: Map<
         }
       }
       messages.push({ role: 'assistant', text: out.text, toolCalls: out.toolCalls });
-    } else if (step.kind === 'tool_call' && (step.status === 'succeeded' || step.status === 'failed' || step.status === 'skipped')) {
+    } else if (step.kind === 'tool_call' && isTerminalStep(step.status)) {
       const out = (step.output as ToolStepOutput | null) ?? { output: 'no result', isError: true };
       messages.push({ role: 'tool', toolCallId: step.toolCallId ?? '', toolName: toolNames.get(step.id) ?? '', output: out.output, isError: out.isError });
     }

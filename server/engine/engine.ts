@@ -4,12 +4,13 @@
  * every run and turn carries a lease, and a periodic sweep picks up active work whose lease expired
  * (its process died) and approvals that timed out.
  */
-import { and, inArray, isNull, lt, or, sql, eq } from 'drizzle-orm';
+import { and, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { PgBoss } from 'pg-boss';
 import { fromPglite } from 'pg-boss/dist/adapters/pglite.js';
 import { approval, run, turn } from '@/db/schema';
 import type { Database } from '@/db/client';
-import { Executor, type EngineDeps } from './executor';
+import { PENDING_APPROVAL_STATUSES, RUNNABLE_RUN_STATUSES, RUNNABLE_TURN_STATUSES } from '@/server/core/work/status';
+import { Executor, type EngineDeps } from './executor/executor';
 import type { WorkRef } from './work-item';
 
 const QUEUE = 'switchboard-advance';
@@ -117,12 +118,12 @@ export class Engine {
     if (this.stopped) return;
     const { db } = this.deps;
     const orphan = (t: typeof run | typeof turn) => or(isNull(t.leaseOwner), lt(t.leaseExpiresAt, sql`now()`));
-    const runs = await db.select({ id: run.id }).from(run).where(and(inArray(run.status, ['queued', 'running']), orphan(run))).limit(100);
-    const turns = await db.select({ id: turn.id }).from(turn).where(and(inArray(turn.status, ['pending', 'running']), orphan(turn))).limit(100);
+    const runs = await db.select({ id: run.id }).from(run).where(and(inArray(run.status, RUNNABLE_RUN_STATUSES), orphan(run))).limit(100);
+    const turns = await db.select({ id: turn.id }).from(turn).where(and(inArray(turn.status, RUNNABLE_TURN_STATUSES), orphan(turn))).limit(100);
     const expired = await db
       .select({ runId: approval.runId, turnId: approval.turnId })
       .from(approval)
-      .where(and(eq(approval.status, 'pending'), lt(approval.expiresAt, sql`now()`)))
+      .where(and(inArray(approval.status, PENDING_APPROVAL_STATUSES), lt(approval.expiresAt, sql`now()`)))
       .limit(100);
     for (const r of runs) if (!this.active.has(r.id)) this.schedule({ kind: 'run', id: r.id });
     for (const t of turns) if (!this.active.has(t.id)) this.schedule({ kind: 'turn', id: t.id });

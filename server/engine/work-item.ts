@@ -6,6 +6,7 @@ import { and, asc, eq, lte } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { agentSession, message, run, turn, type MessagePart, type PermissionPolicy } from '@/db/schema';
 import { runStream, sessionStream } from '@/server/core/events/streams';
+import { isTurnStopOutcome, type TurnStopOutcome } from '@/server/core/work/status';
 
 export interface WorkRef {
   kind: 'run' | 'turn';
@@ -19,7 +20,7 @@ export interface WorkItem extends WorkRef {
   modelRef: string;
   policy: PermissionPolicy;
   cancelRequested: boolean;
-  cancelAs: 'canceled' | 'interrupted';
+  cancelAs: TurnStopOutcome;
   principalId: string;
   runId?: string;
   sessionId?: string;
@@ -72,7 +73,7 @@ export async function loadWorkItem(db: Db, ref: WorkRef): Promise<WorkItem | und
     modelRef: s.modelRef,
     policy: s.policy,
     cancelRequested: !!t.cancelRequestedAt,
-    cancelAs: t.cancelAs === 'interrupted' ? 'interrupted' : 'canceled',
+    cancelAs: isTurnStopOutcome(t.cancelAs) ? t.cancelAs : 'canceled',
     principalId: s.createdBy,
     sessionId: s.id,
     turnId: t.id,

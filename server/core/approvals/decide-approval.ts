@@ -8,7 +8,7 @@ import { requireRun } from '@/server/core/runs/find-run';
 import { requireSession } from '@/server/core/sessions/find-session';
 import type { WorkDeps } from '@/server/core/work/deps';
 import { isPendingApproval, PENDING_APPROVAL_STATUSES } from '@/server/core/work/status';
-import { setWaiting } from '@/server/engine/transitions';
+import { setWaiting } from '@/server/core/work/transitions';
 import type { ApprovalDecisionDto } from './approval-dto';
 
 export type ApprovalTarget =

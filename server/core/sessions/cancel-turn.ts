@@ -6,7 +6,7 @@ import { inTransaction } from '@/server/core/events/unit-of-work';
 import { AppError } from '@/server/core/shared/errors';
 import type { WorkDeps } from '@/server/core/work/deps';
 import { ACTIVE_TURN_STATUSES, isParkedTurn, isTerminalTurn, type TurnStopOutcome } from '@/server/core/work/status';
-import { finish } from '@/server/engine/transitions';
+import { finish } from '@/server/core/work/transitions';
 import { requireSession } from './find-session';
 
 export interface CancelTurnInput {

@@ -7,7 +7,7 @@ import { AppError, badRequest } from '@/server/core/shared/errors';
 import { newId } from '@/server/core/shared/ids';
 import type { WorkDeps } from '@/server/core/work/deps';
 import { ACTIVE_TURN_STATUSES } from '@/server/core/work/status';
-import { lockOwner, nextStepIndex } from '@/server/engine/step-index';
+import { lockOwner, nextStepIndex } from '@/server/core/work/step-index';
 import { requireSession } from './find-session';
 import { insertMessage } from './post-message';
 

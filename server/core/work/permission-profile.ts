@@ -1,6 +1,6 @@
 import type { PermissionPolicy } from '@/db/schema';
 import { badRequest } from '@/server/core/shared/errors';
-import { defaultPolicy, PROFILES } from '@/server/engine/policy';
+import { defaultPolicy, PROFILES } from '@/server/core/work/policy';
 
 /**
  * The permission policy new work runs under: the named profile, else the policy given, else the

@@ -70,3 +70,33 @@ export const isPendingApproval = member(PENDING_APPROVAL_STATUSES);
 
 /** Event types that end a run's stream: a reader may close after one of these. */
 export const RUN_TERMINAL_EVENTS = new Set(['run_succeeded', 'run_failed', 'run_canceled']);
+
+// ---- Questions the executor, the sweep and the transitions ask ------------------------------
+
+export const isTurnStopOutcome = (status: string | null | undefined): status is TurnStopOutcome =>
+  (TURN_STOP_OUTCOMES as readonly (string | null | undefined)[]).includes(status);
+
+/**
+ * Work a worker should be advancing: not started yet, or running. (Work waiting for a human is
+ * parked, and ended work is done.) Such work with no live lease lost its process.
+ */
+export const RUNNABLE_RUN_STATUSES = ['queued', 'running'] as const satisfies readonly RunStatus[];
+export const RUNNABLE_TURN_STATUSES = ['pending', 'running'] as const satisfies readonly TurnStatus[];
+
+/** Sessions that still take turns (every status but `closed`). */
+export const OPEN_SESSION_STATUSES = ['idle', 'running', 'waiting_approval', 'failed'] as const satisfies readonly SessionStatus[];
+
+/** Steps that ended (a refused tool call is `skipped`). */
+export const TERMINAL_STEP_STATUSES = ['succeeded', 'failed', 'skipped'] as const satisfies readonly StepStatus[];
+export const isTerminalStep = member(TERMINAL_STEP_STATUSES);
+
+/** A run, turn or step nobody has started yet: a queued run, a pending turn or step. */
+export const isUnstarted = member(['queued', 'pending'] satisfies Array<RunStatus | TurnStatus | StepStatus>);
+/** A run, turn, session or step that is executing (or was, when its process died). */
+export const isRunning = member(['running'] satisfies Array<RunStatus | TurnStatus | SessionStatus | StepStatus>);
+/** A run, turn, session or step parked until a human decides on an approval. */
+export const isWaitingApproval = member(['waiting_approval'] satisfies Array<RunStatus | TurnStatus | SessionStatus | StepStatus>);
+export const isSucceeded = member(['succeeded'] satisfies Array<RunStatus | TurnStatus | StepStatus>);
+export const isFailed = member(['failed'] satisfies Array<RunStatus | TurnStatus | SessionStatus | StepStatus>);
+
+export const isApproved = member(['approved'] satisfies ApprovalStatus[]);

@@ -46,7 +46,8 @@ describe('discoverBackends', () => {
   });
 
   it('runs a discovered CLI from the path it was found at', async () => {
-    const registry = discoverBackends({ PATH: bin1 });
+    // The CLI inherits the environment it was discovered in, so that PATH must also find `node` for the fake.
+    const registry = discoverBackends({ PATH: [bin1, path.dirname(process.execPath)].join(path.delimiter) });
     const { backend, model, info } = registry.resolve('claude-code:sonnet');
     expect(model).toBe('sonnet');
     expect(info.ref).toBe('claude-code:sonnet');

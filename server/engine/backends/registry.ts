@@ -1,7 +1,7 @@
 /**
  * Which backends this server can use, found from its environment, and `provider:model` ref lookup.
  *
- * Discovery (`discoverBackends(process.env)`):
+ * Discovery (`discoverBackends(env)`, env being the server's environment, which CLI agents inherit):
  *   scripted      always (`scripted:default`)
  *   openai        when OPENAI_API_KEY or OPENAI_BASE_URL is set; OPENAI_MODELS (comma list,
  *                 default gpt-4o-mini). OPENAI_BASE_URL alone is the keyless local case (Ollama, vLLM).
@@ -123,10 +123,10 @@ export function discoverBackends(env: Record<string, string | undefined>): Backe
   ];
   for (const cli of clis) {
     const found = findExecutable(cli.bin, env.PATH);
-    if (found) backends.push(cli.create({ bin: found, models: list(env[cli.models]) }));
+    if (found) backends.push(cli.create({ serverEnv: env, bin: found, models: list(env[cli.models]) }));
   }
   const agentCommand = set('AGENT_COMMAND');
-  if (agentCommand) backends.push(createCommandBackend({ command: ['/bin/sh', '-c', agentCommand], models: list(env.AGENT_COMMAND_MODELS) }));
+  if (agentCommand) backends.push(createCommandBackend({ serverEnv: env, command: ['/bin/sh', '-c', agentCommand], models: list(env.AGENT_COMMAND_MODELS) }));
 
   return createRegistry(backends, { defaultModel: set('DEFAULT_MODEL') });
 }

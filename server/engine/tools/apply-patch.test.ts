@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { applyHunks, applyUnifiedDiff, parseUnifiedDiff, PatchError } from './apply-patch';
+import { applyHunks, applyUnifiedDiff } from './patch/apply';
+import { parseUnifiedDiff, PatchError } from './patch/parse';
 import { runTool } from './registry';
 import { makeWorkspace, type TempWorkspace } from './test-support';
 

@@ -30,8 +30,9 @@ export const SCRUBBED_ENV = [
   'OIDC_CLIENT_SECRET',
 ];
 
-function childEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
+function childEnv(serverEnv: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  // Node's type wants NODE_ENV (Next's typings make it required); a plain copy may lack it.
+  const env = { ...serverEnv } as NodeJS.ProcessEnv;
   for (const name of SCRUBBED_ENV) delete env[name];
   // No one is there to answer a pager or a credential prompt.
   env.PAGER = 'cat';
@@ -124,7 +125,7 @@ export const bashTool: Tool<BashInput> = {
         // Its own process group, so a timeout or abort can kill grandchildren (`sleep 30 &`) too.
         detached: true,
         stdio: ['ignore', 'pipe', 'pipe'],
-        env: childEnv(),
+        env: childEnv(ctx.env),
       });
       const onData = (chunk: Buffer) => output.push(chunk);
       child.stdout.on('data', onData);

@@ -30,6 +30,7 @@ export function makeWorkspace(): TempWorkspace {
       signal: new AbortController().signal,
       bashTimeoutMs: 10_000,
       outputCapBytes: 64 * 1024,
+      env: process.env,
       ...overrides,
     }),
     write(rel, content) {

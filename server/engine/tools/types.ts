@@ -14,6 +14,8 @@ export interface ToolContext {
   bashTimeoutMs: number;
   /** Largest output (bytes) a tool returns; longer output is cut with a note saying so. */
   outputCapBytes: number;
+  /** The server's environment, which commands the agent runs start from (its secrets removed). */
+  env: Record<string, string | undefined>;
 }
 
 export interface ToolResult {

@@ -15,7 +15,7 @@ export interface AgentCliSpec {
   parser(): StreamParser;
 }
 
-export function createAgentCliBackend(spec: AgentCliSpec, config: CliConfig = {}): Backend {
+export function createAgentCliBackend(spec: AgentCliSpec, config: CliConfig): Backend {
   const bin = config.bin ?? spec.defaultBin;
   const models = config.models?.length ? config.models : spec.defaultModels;
   return {
@@ -28,14 +28,14 @@ export function createAgentCliBackend(spec: AgentCliSpec, config: CliConfig = {}
         bin,
         args: spec.args(request, config.extraArgs),
         cwd: request.workspacePath,
-        env: childEnv(config.env),
+        env: childEnv(config),
         signal: request.signal,
         parser: spec.parser(),
         killGraceMs: config.killGraceMs,
       }),
     health: async () => {
-      const resolved = findExecutable(bin, process.env.PATH);
-      return resolved ? versionProbe(resolved, childEnv(config.env)) : { ok: false, message: `${bin} not found on PATH` };
+      const resolved = findExecutable(bin, config.serverEnv.PATH);
+      return resolved ? versionProbe(resolved, childEnv(config)) : { ok: false, message: `${bin} not found on PATH` };
     },
   };
 }

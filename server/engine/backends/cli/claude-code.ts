@@ -109,7 +109,7 @@ export function createClaudeParser(): StreamParser {
   };
 }
 
-export function createClaudeCodeBackend(config: CliConfig = {}): Backend {
+export function createClaudeCodeBackend(config: CliConfig): Backend {
   return createAgentCliBackend(
     { provider: 'claude-code', displayName: 'Claude Code', defaultBin: 'claude', defaultModels: ['default', 'sonnet', 'opus', 'haiku'], args: claudeArgs, parser: createClaudeParser },
     config,

@@ -40,7 +40,7 @@ beforeAll(() => {
   });
 });
 
-const backend = (mode: string) => createCodexBackend({ bin: fake.bin, env: { FAKE_MODE: mode } });
+const backend = (mode: string) => createCodexBackend({ serverEnv: process.env, bin: fake.bin, env: { FAKE_MODE: mode } });
 
 describe('codex backend', () => {
   it('runs codex exec --json in the workspace and maps its items', async () => {

@@ -134,7 +134,7 @@ export function createCodexParser(): StreamParser {
   };
 }
 
-export function createCodexBackend(config: CliConfig = {}): Backend {
+export function createCodexBackend(config: CliConfig): Backend {
   return createAgentCliBackend(
     { provider: 'codex', displayName: 'Codex CLI', defaultBin: 'codex', defaultModels: ['default', 'gpt-5-codex', 'gpt-5'], args: codexArgs, parser: createCodexParser },
     config,

@@ -24,7 +24,7 @@ beforeAll(() => {
   });
 });
 
-const backend = (mode: string) => createCommandBackend({ command: [fake.bin, '--fast'], env: { FAKE_MODE: mode } });
+const backend = (mode: string) => createCommandBackend({ serverEnv: process.env, command: [fake.bin, '--fast'], env: { FAKE_MODE: mode } });
 
 describe('command backend', () => {
   it('feeds the prompt on stdin and maps JSON and plain lines', async () => {
@@ -48,7 +48,7 @@ describe('command backend', () => {
   });
 
   it('runs shell commands given as sh -c, and maps error lines', async () => {
-    const shell = createCommandBackend({ command: ['/bin/sh', '-c', 'read line; echo "got: $line"; echo \'{"type":"error","message":"nope"}\'; echo never'] });
+    const shell = createCommandBackend({ serverEnv: process.env, command: ['/bin/sh', '-c', 'read line; echo "got: $line"; echo \'{"type":"error","message":"nope"}\'; echo never'] });
     const events = await collect(shell.call(request([user('ping')], { workspacePath: dir })));
     expect(events).toEqual([
       { type: 'text_delta', text: 'got: ping\n' },
@@ -57,7 +57,7 @@ describe('command backend', () => {
   });
 
   it('does not hang on a background process that keeps stdout open after the agent exits', async () => {
-    const leaky = createCommandBackend({ command: ['/bin/sh', '-c', 'sleep 30 & echo $! > bg.pid; echo done'] });
+    const leaky = createCommandBackend({ serverEnv: process.env, command: ['/bin/sh', '-c', 'sleep 30 & echo $! > bg.pid; echo done'] });
     const started = Date.now();
     const events = await collect(leaky.call(request([user('x')], { workspacePath: dir })));
     expect(events).toEqual([{ type: 'text_delta', text: 'done\n' }]);
@@ -81,7 +81,7 @@ describe('command backend', () => {
 
   it('checks health without running the agent, and refuses an empty command', async () => {
     expect(await backend('ok').health()).toEqual({ ok: true, message: `runs ${fake.bin}` });
-    expect((await createCommandBackend({ command: [path.join(dir, 'missing')] }).health()).ok).toBe(false);
-    expect(() => createCommandBackend({ command: [] })).toThrow(/command/);
+    expect((await createCommandBackend({ serverEnv: process.env, command: [path.join(dir, 'missing')] }).health()).ok).toBe(false);
+    expect(() => createCommandBackend({ serverEnv: process.env, command: [] })).toThrow(/command/);
   });
 });

@@ -6,7 +6,7 @@
  *   - stdin: the prompt (see `buildCliPrompt`: the latest user message, preceded by a transcript of
  *     earlier turns when there are any), then EOF;
  *   - env: `AGENT_MODEL` (the model part of the ref), `AGENT_SYSTEM_PROMPT` (when there is one) and
- *     `AGENT_WORKSPACE`, on top of the server's environment.
+ *     `AGENT_WORKSPACE`, on top of the server's environment (`serverEnv`).
  *
  * Each stdout line that is a JSON object with a known `type` is mapped:
  *   {"type":"text","text":"…"}                          → text_delta
@@ -68,7 +68,7 @@ export function createCommandBackend(config: CommandConfig): Backend {
         args,
         cwd: request.workspacePath,
         env: {
-          ...childEnv(config.env),
+          ...childEnv(config),
           AGENT_MODEL: request.model,
           AGENT_WORKSPACE: request.workspacePath,
           ...(request.system ? { AGENT_SYSTEM_PROMPT: request.system } : {}),
@@ -80,6 +80,6 @@ export function createCommandBackend(config: CommandConfig): Backend {
       }),
     // Running the command would start an agent, so health only checks that the program exists.
     health: async () =>
-      findExecutable(bin, process.env.PATH) ? { ok: true, message: `runs ${bin}` } : { ok: false, message: `${bin} not found` },
+      findExecutable(bin, config.serverEnv.PATH) ? { ok: true, message: `runs ${bin}` } : { ok: false, message: `${bin} not found` },
   };
 }

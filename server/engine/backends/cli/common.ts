@@ -10,11 +10,16 @@ import { modelInfo } from '../shared/models';
 import type { ModelInfo, ModelMessage } from '../types';
 
 export interface CliConfig {
+  /**
+   * The server's environment: the subprocess inherits it (it carries the CLI's own auth), and a
+   * bare `bin` is looked up on its PATH.
+   */
+  serverEnv: Record<string, string | undefined>;
   /** The executable: a name looked up on PATH, or a path. Defaults to the CLI's usual name. */
   bin?: string;
   /** Models offered as `<provider>:<model>`; `default` means "pass no model flag". */
   models?: string[];
-  /** Extra environment for the subprocess (on top of the server's own, which carries the CLI's auth). */
+  /** Extra environment for the subprocess, on top of `serverEnv`. */
   env?: Record<string, string>;
   /** Extra arguments placed before the prompt, e.g. `['--sandbox', 'workspace-write']` for codex. */
   extraArgs?: string[];
@@ -87,7 +92,7 @@ export function findExecutable(name: string, pathVar: string | undefined): strin
  * Health probe for a CLI: `<bin> --version` must exit 0 within a few seconds. stdin is /dev/null so
  * a CLI that reads piped input cannot hang the probe.
  */
-export function versionProbe(bin: string, env?: NodeJS.ProcessEnv, timeoutMs = 5000): Promise<{ ok: boolean; message: string }> {
+export function versionProbe(bin: string, env: NodeJS.ProcessEnv, timeoutMs = 5000): Promise<{ ok: boolean; message: string }> {
   return new Promise((resolve) => {
     let output = '';
     let settled = false;
@@ -98,7 +103,7 @@ export function versionProbe(bin: string, env?: NodeJS.ProcessEnv, timeoutMs = 5
       resolve(result);
     };
     const firstLine = (s: string) => s.trim().split('\n')[0] ?? '';
-    const child = spawn(bin, ['--version'], { env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(bin, ['--version'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
     const timer = setTimeout(() => {
@@ -164,6 +169,7 @@ export class TextJoiner {
 }
 
 /** Env for a subprocess: the server's environment plus the backend's configured extras. */
-export function childEnv(extra?: Record<string, string>): NodeJS.ProcessEnv {
-  return extra ? { ...process.env, ...extra } : process.env;
+export function childEnv(config: Pick<CliConfig, 'serverEnv' | 'env'>): NodeJS.ProcessEnv {
+  // Node's type wants NODE_ENV (Next's typings make it required); a plain copy may lack it.
+  return { ...config.serverEnv, ...config.env } as NodeJS.ProcessEnv;
 }

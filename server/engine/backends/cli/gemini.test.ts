@@ -41,7 +41,7 @@ beforeAll(() => {
   });
 });
 
-const backend = (mode: string) => createGeminiBackend({ bin: fake.bin, env: { FAKE_MODE: mode } });
+const backend = (mode: string) => createGeminiBackend({ serverEnv: process.env, bin: fake.bin, env: { FAKE_MODE: mode } });
 
 describe('gemini backend', () => {
   it('runs gemini headless with stream-json and maps its events', async () => {

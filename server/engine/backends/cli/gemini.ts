@@ -100,7 +100,7 @@ export function createGeminiParser(): StreamParser {
   };
 }
 
-export function createGeminiBackend(config: CliConfig = {}): Backend {
+export function createGeminiBackend(config: CliConfig): Backend {
   return createAgentCliBackend(
     { provider: 'gemini', displayName: 'Gemini CLI', defaultBin: 'gemini', defaultModels: ['default', 'gemini-2.5-pro', 'gemini-2.5-flash'], args: geminiArgs, parser: createGeminiParser },
     config,

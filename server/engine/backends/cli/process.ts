@@ -41,7 +41,7 @@ export interface RunOptions {
   bin: string;
   args: string[];
   cwd: string;
-  env?: NodeJS.ProcessEnv;
+  env: NodeJS.ProcessEnv;
   /** Written to stdin, which is then closed. Without it stdin is /dev/null, so no CLI waits on it. */
   stdin?: string;
   signal: AbortSignal;
@@ -108,7 +108,7 @@ export async function* runProcess(options: RunOptions): AsyncGenerator<BackendEv
   try {
     child = spawn(bin, args, {
       cwd,
-      env: options.env ?? process.env,
+      env: options.env,
       detached: true,
       stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });

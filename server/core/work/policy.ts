@@ -3,11 +3,11 @@
  * give the common combinations; the default asks before anything changes the workspace.
  */
 import type { PermissionPolicy } from '@/db/schema';
-import type { ToolCategory } from './tools/types';
+import type { ToolCategory } from '@/server/engine/tools/types';
 
 export type Decision = 'allow' | 'ask' | 'deny';
 
-export const PROFILES: Record<string, PermissionPolicy> = {
+const PROFILE_TABLE = {
   default: { profile: 'default', read: 'allow', write: 'ask', bash: 'ask' },
   // Everything runs without asking: for trusted automation and sandboxes.
   trusted: { profile: 'trusted', read: 'allow', write: 'allow', bash: 'allow' },
@@ -17,14 +17,22 @@ export const PROFILES: Record<string, PermissionPolicy> = {
   'read-only': { profile: 'read-only', read: 'allow', write: 'deny', bash: 'deny' },
   // Ask about everything, reads included.
   strict: { profile: 'strict', read: 'ask', write: 'ask', bash: 'ask' },
-};
+} as const satisfies Record<string, PermissionPolicy>;
+
+export type ProfileName = keyof typeof PROFILE_TABLE;
+
+/** The profiles by name; any string may be looked up (check it with `isProfileName` first). */
+export const PROFILES: Readonly<Record<string, PermissionPolicy>> = PROFILE_TABLE;
+
+// hasOwn: a name like `toString` must not find Object.prototype's member.
+export const isProfileName = (name: string): name is ProfileName => Object.hasOwn(PROFILE_TABLE, name);
 
 export function policyFromProfile(name: string | undefined): PermissionPolicy | undefined {
-  return name ? PROFILES[name] : undefined;
+  return name !== undefined && isProfileName(name) ? PROFILE_TABLE[name] : undefined;
 }
 
 export function defaultPolicy(): PermissionPolicy {
-  return { ...PROFILES.default! };
+  return { ...PROFILE_TABLE.default };
 }
 
 export function decide(policy: PermissionPolicy, category: ToolCategory): Decision {

@@ -6,12 +6,31 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { agentSession, approval, run, turn } from '@/db/schema';
 import type { Emit } from '@/server/core/events/unit-of-work';
 import type { Tx } from '@/server/core/events/append-event';
-import { ACTIVE_RUN_STATUSES, ACTIVE_TURN_STATUSES } from '@/server/core/work/status';
-import type { WorkItem } from './work-item';
+import {
+  ACTIVE_RUN_STATUSES,
+  ACTIVE_TURN_STATUSES,
+  isFailed,
+  isSucceeded,
+  isTurnStopOutcome,
+  OPEN_SESSION_STATUSES,
+  PENDING_APPROVAL_STATUSES,
+  type RunStatus,
+  type SessionStatus,
+  type TurnStopOutcome,
+} from '@/server/core/work/status';
 
 export type Outcome = 'succeeded' | 'failed' | 'canceled' | 'interrupted';
 
-export async function markStarted(tx: Tx, emit: Emit, item: WorkItem): Promise<void> {
+/** The run, or the turn of a session, a transition applies to, and the stream that reports it. */
+export interface WorkTarget {
+  kind: 'run' | 'turn';
+  id: string;
+  streamId: string;
+  /** Set for a turn: its session's status moves with it. */
+  sessionId?: string;
+}
+
+export async function markStarted(tx: Tx, emit: Emit, item: WorkTarget & { modelRef: string }): Promise<void> {
   if (item.kind === 'run') {
     await tx.update(run).set({ status: 'running', startedAt: sql`coalesce(${run.startedAt}, now())`, updatedAt: new Date() }).where(eq(run.id, item.id));
     await emit(item.streamId, { type: 'run_started', data: { message: `run started on ${item.modelRef}`, model: item.modelRef } });
@@ -23,7 +42,7 @@ export async function markStarted(tx: Tx, emit: Emit, item: WorkItem): Promise<v
 }
 
 /** Puts the work (and its session) into `waiting_approval` or back to `running`. */
-export async function setWaiting(tx: Tx, item: Pick<WorkItem, 'kind' | 'id' | 'sessionId'>, waiting: boolean): Promise<void> {
+export async function setWaiting(tx: Tx, item: Omit<WorkTarget, 'streamId'>, waiting: boolean): Promise<void> {
   const status = waiting ? 'waiting_approval' : 'running';
   if (item.kind === 'run') {
     await tx.update(run).set({ status, updatedAt: new Date() }).where(eq(run.id, item.id));
@@ -46,34 +65,38 @@ const TURN_EVENT: Record<Outcome, string> = {
   interrupted: 'turn_interrupted',
 };
 
+/** A run has no `interrupted`: interrupting one cancels it. */
+const RUN_STATUS: Record<Outcome, RunStatus> = { succeeded: 'succeeded', failed: 'failed', canceled: 'canceled', interrupted: 'canceled' };
+/** A session is idle again after its turn ends, unless the turn failed. */
+const SESSION_STATUS: Record<Outcome, SessionStatus> = { succeeded: 'idle', failed: 'failed', canceled: 'idle', interrupted: 'idle' };
+
 /** Why stopped work ended, as its error and in its terminal event. */
-const STOP_REASON = { canceled: 'canceled by request', interrupted: 'interrupted' } as const;
-const isStop = (outcome: Outcome): outcome is keyof typeof STOP_REASON => outcome in STOP_REASON;
+const STOP_REASON: Record<TurnStopOutcome, string> = { canceled: 'canceled by request', interrupted: 'interrupted' };
 
 /**
  * How a turn was asked to stop (cancel or interrupt), as recorded on its row when it was asked.
  * Whoever finishes the turn may hold an older copy of that request; the row is the one truth.
  */
-async function recordedStop(tx: Tx, turnId: string, requested: keyof typeof STOP_REASON): Promise<keyof typeof STOP_REASON> {
+async function recordedStop(tx: Tx, turnId: string, requested: TurnStopOutcome): Promise<TurnStopOutcome> {
   const [row] = await tx.select({ cancelAs: turn.cancelAs }).from(turn).where(eq(turn.id, turnId)).for('update');
-  return row?.cancelAs === 'interrupted' || row?.cancelAs === 'canceled' ? row.cancelAs : requested;
+  return isTurnStopOutcome(row?.cancelAs) ? row.cancelAs : requested;
 }
 
 /**
  * Ends a run or turn: terminal status, the terminal event, and no approval left pending. Finishing
  * something already finished changes nothing and emits nothing (cancel can race completion).
  */
-export async function finish(tx: Tx, emit: Emit, item: Pick<WorkItem, 'kind' | 'id' | 'streamId' | 'sessionId'>, requested: Outcome, detail: { error?: string; text?: string } = {}): Promise<boolean> {
-  const outcome = item.kind === 'turn' && isStop(requested) ? await recordedStop(tx, item.id, requested) : requested;
+export async function finish(tx: Tx, emit: Emit, item: WorkTarget, requested: Outcome, detail: { error?: string; text?: string } = {}): Promise<boolean> {
+  const outcome = item.kind === 'turn' && isTurnStopOutcome(requested) ? await recordedStop(tx, item.id, requested) : requested;
   const now = new Date();
-  const error = outcome === 'succeeded' ? null : (detail.error ?? (isStop(outcome) ? STOP_REASON[outcome] : outcome));
+  const error = isSucceeded(outcome) ? null : (detail.error ?? (isTurnStopOutcome(outcome) ? STOP_REASON[outcome] : outcome));
   const ownerCol = item.kind === 'run' ? approval.runId : approval.turnId;
   await tx
     .update(approval)
     .set({ status: 'expired', reason: `work ${outcome}`, decidedAt: now })
-    .where(and(eq(ownerCol, item.id), eq(approval.status, 'pending')));
+    .where(and(eq(ownerCol, item.id), inArray(approval.status, PENDING_APPROVAL_STATUSES)));
   if (item.kind === 'run') {
-    const status = outcome === 'interrupted' ? 'canceled' : outcome;
+    const status = RUN_STATUS[outcome];
     const changed = await tx
       .update(run)
       .set({ status, error, completedAt: now, updatedAt: now, leaseOwner: null, leaseExpiresAt: null })
@@ -82,7 +105,7 @@ export async function finish(tx: Tx, emit: Emit, item: Pick<WorkItem, 'kind' | '
     if (!changed.length) return false;
     await emit(item.streamId, {
       type: RUN_EVENT[outcome],
-      data: { message: outcome === 'succeeded' ? 'run succeeded' : error, status, ...(detail.text ? { text: detail.text } : {}) },
+      data: { message: isSucceeded(outcome) ? 'run succeeded' : error, status, ...(detail.text ? { text: detail.text } : {}) },
     });
   } else {
     const changed = await tx
@@ -91,11 +114,10 @@ export async function finish(tx: Tx, emit: Emit, item: Pick<WorkItem, 'kind' | '
       .where(and(eq(turn.id, item.id), inArray(turn.status, ACTIVE_TURN_STATUSES)))
       .returning({ id: turn.id });
     if (!changed.length) return false;
-    const sessionStatus = outcome === 'failed' ? 'failed' : 'idle';
     await tx
       .update(agentSession)
-      .set({ status: sessionStatus, error: outcome === 'failed' ? error : null, updatedAt: now })
-      .where(and(eq(agentSession.id, item.sessionId!), inArray(agentSession.status, ['running', 'waiting_approval', 'idle', 'failed'])));
+      .set({ status: SESSION_STATUS[outcome], error: isFailed(outcome) ? error : null, updatedAt: now })
+      .where(and(eq(agentSession.id, item.sessionId!), inArray(agentSession.status, OPEN_SESSION_STATUSES)));
     await emit(item.streamId, { type: TURN_EVENT[outcome], data: { turn_id: item.id, status: outcome, ...(error ? { message: error } : {}) } });
   }
   return true;

@@ -1,0 +1,108 @@
+/**
+ * The executor: advances one run or turn through its state machine (decide.ts) until it finishes
+ * or must wait for a human. Each model call and each tool call is a stored step; a process that
+ * dies mid-way leaves steps behind that the next advance() picks up from, without calling the
+ * model again for steps that had finished.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { asc, eq } from 'drizzle-orm';
+import { step } from '@/db/schema';
+import { inTransaction } from '@/server/core/events/unit-of-work';
+import { artifactsDir } from '@/server/core/runs/export-run';
+import { isTerminalRun, isTerminalTurn, isUnstarted } from '@/server/core/work/status';
+import { finish, markStarted } from '@/server/core/work/transitions';
+import { decideNext, type StepView } from '../decide';
+import { loadWorkItem, type WorkRef } from '../work-item';
+import { acquireLease, releaseLease, watchLeasedWork } from './lease';
+import { modelCall } from './model-step';
+import { Canceled, type EngineDeps, type LoadedStep } from './shared';
+import { completeToolStep, requestTool, resolveApproval, runToolStep } from './tool-step';
+
+export type { EngineDeps } from './shared';
+
+export type AdvanceResult = 'finished' | 'parked' | 'busy' | 'missing';
+
+export class Executor {
+  constructor(private readonly deps: EngineDeps) {}
+
+  /** Advances the work as far as it can go now. Safe to call repeatedly and from several processes. */
+  async advance(ref: WorkRef, localAbort?: AbortSignal): Promise<AdvanceResult> {
+    if (!(await acquireLease(this.deps, ref))) return 'busy';
+    const controller = new AbortController();
+    const onLocalAbort = () => controller.abort();
+    localAbort?.addEventListener('abort', onLocalAbort);
+    // Cancel can come from any process: watch the row, and keep the lease alive while we work.
+    const stopWatching = watchLeasedWork(this.deps, ref, () => controller.abort());
+    try {
+      return await this.loop(ref, controller.signal);
+    } finally {
+      stopWatching();
+      localAbort?.removeEventListener('abort', onLocalAbort);
+      await releaseLease(this.deps, ref).catch(() => {});
+    }
+  }
+
+  private async loop(ref: WorkRef, signal: AbortSignal): Promise<AdvanceResult> {
+    const { deps } = this;
+    const first = await loadWorkItem(deps.db, ref);
+    if (!first) return 'missing';
+    if ((first.kind === 'run' ? isTerminalRun : isTerminalTurn)(first.status)) return 'finished';
+    if (isUnstarted(first.status)) {
+      await inTransaction(deps, (tx, emit) => markStarted(tx, emit, first));
+    }
+    for (;;) {
+      const item = (await loadWorkItem(deps.db, ref))!;
+      if (item.cancelRequested || signal.aborted) {
+        await inTransaction(deps, (tx, emit) => finish(tx, emit, item, item.cancelAs));
+        return 'finished';
+      }
+      const steps = await this.loadSteps(ref.id);
+      const action = decideNext(steps.map((s) => s.view));
+      try {
+        switch (action.type) {
+          case 'succeed':
+            if (item.kind === 'run') await this.writeRunOutput(item.id, action.text);
+            await inTransaction(deps, (tx, emit) => finish(tx, emit, item, 'succeeded', { text: action.text }));
+            return 'finished';
+          case 'fail':
+            await inTransaction(deps, (tx, emit) => finish(tx, emit, item, 'failed', { error: action.error }));
+            return 'finished';
+          case 'model_call':
+            await modelCall(deps, item, steps, action.reuseStepId, signal);
+            break;
+          case 'tool_call':
+            if ((await requestTool(deps, item, action.call)) === 'parked') return 'parked';
+            break;
+          case 'run_tool':
+            await runToolStep(deps, item, action.stepId, action.call, signal);
+            break;
+          case 'await_approval':
+            if ((await resolveApproval(deps, item, action.stepId, action.call, signal)) === 'parked') return 'parked';
+            break;
+          case 'tool_interrupted':
+            await completeToolStep(deps, item, action.stepId, action.call, { output: 'interrupted: the server restarted while this tool ran; it was not run again', isError: true }, 'failed');
+            break;
+        }
+      } catch (err) {
+        if (err instanceof Canceled || signal.aborted) continue; // the top of the loop finishes it as canceled
+        throw err;
+      }
+    }
+  }
+
+  /** The final answer of a run is kept as an artifact (exported under artifacts/). */
+  private async writeRunOutput(runId: string, text: string): Promise<void> {
+    const dir = artifactsDir(this.deps.env.dataDir, runId);
+    await fs.mkdir(dir, { recursive: true });
+    await fs.writeFile(path.join(dir, 'output.md'), text.endsWith('\n') || !text ? text : `${text}\n`);
+  }
+
+  private async loadSteps(ownerId: string): Promise<LoadedStep[]> {
+    const rows = await this.deps.db.select().from(step).where(eq(step.ownerId, ownerId)).orderBy(asc(step.index));
+    return rows.map((r) => ({
+      view: { id: r.id, index: r.index, kind: r.kind as StepView['kind'], status: r.status, toolCallId: r.toolCallId, output: r.output },
+      toolName: r.toolName,
+    }));
+  }
+}
