@@ -49,28 +49,31 @@ function itemCall(item: Record<string, unknown>): ToolCall | undefined {
   }
 }
 
+/** The Codex CLI's own item statuses (not Switchboard's) that mean the item did not succeed. */
+const CODEX_UNSUCCESSFUL_ITEM = new Set(['failed', 'declined']);
+
 function itemResult(item: Record<string, unknown>): { output: string; isError: boolean } {
-  const status = str(item.status);
+  const failed = CODEX_UNSUCCESSFUL_ITEM.has(str(item.status) ?? '');
   switch (item.type) {
     case 'command_execution': {
       const exitCode = typeof item.exit_code === 'number' ? item.exit_code : null;
       return {
         output: str(item.aggregated_output) ?? '',
-        isError: status === 'failed' || status === 'declined' || (exitCode !== null && exitCode !== 0),
+        isError: failed || (exitCode !== null && exitCode !== 0),
       };
     }
     case 'file_change': {
       const changes = Array.isArray(item.changes) ? item.changes.filter(isRecord) : [];
-      return { output: changes.map((c) => `${str(c.kind) ?? 'update'} ${str(c.path) ?? ''}`).join('\n'), isError: status === 'failed' };
+      return { output: changes.map((c) => `${str(c.kind) ?? 'update'} ${str(c.path) ?? ''}`).join('\n'), isError: failed };
     }
     case 'mcp_tool_call': {
       const error = isRecord(item.error) ? str(item.error.message) : undefined;
       const result = isRecord(item.result) && Array.isArray(item.result.content) ? item.result.content : [];
       const output = error ?? result.map((c) => (isRecord(c) && typeof c.text === 'string' ? c.text : JSON.stringify(c))).join('\n');
-      return { output, isError: status === 'failed' || error !== undefined };
+      return { output, isError: failed || error !== undefined };
     }
     default:
-      return { output: '', isError: status === 'failed' };
+      return { output: '', isError: failed };
   }
 }
 
