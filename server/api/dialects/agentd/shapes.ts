@@ -3,66 +3,26 @@ import { z } from 'zod';
 import type { StoredEvent } from '@/server/core/events/streams';
 import { modelDtoSchema, type ModelDto } from '@/server/core/models';
 import { runDtoSchema, stepDtoSchema, type RunDto } from '@/server/core/runs';
-import { messageDtoSchema, sessionDtoSchema, turnDtoSchema, type MessageDto, type SessionDetailDto, type SessionDto, type TurnDto } from '@/server/core/sessions';
+import { messageDtoSchema, messagePartSchema, sessionDtoSchema, turnDtoSchema, type MessageDto, type SessionDetailDto, type SessionDto, type TurnDto } from '@/server/core/sessions';
 import { isUnsuccessfulTurn, type SessionStatus, type TurnStatus } from '@/server/core/work/status';
 
-const step = stepDtoSchema.shape;
-export const agentdStep = z.object({
-  id: step.id,
-  title: step.title,
-  type: step.type,
-  needs_approval: step.needs_approval,
-  command: step.command,
-  status: step.status,
-  started_at: step.started_at,
-  completed_at: step.completed_at,
-});
+const STEP_FIELDS = { id: true, title: true, type: true, needs_approval: true, command: true, status: true, started_at: true, completed_at: true } as const;
+export const agentdStep = stepDtoSchema.pick(STEP_FIELDS);
 
-const run = runDtoSchema.shape;
-export const agentdRun = z.object({
-  id: run.id,
-  created_at: run.created_at,
-  updated_at: run.updated_at,
-  status: run.status,
-  workspace_path: run.workspace_path,
-  spec_path: run.spec_path,
-  model_canonical: run.model,
-  steps: z.array(agentdStep),
-  error: run.error,
-});
+const RUN_FIELDS = { id: true, created_at: true, updated_at: true, status: true, workspace_path: true, spec_path: true, error: true } as const;
+export const agentdRun = runDtoSchema.pick(RUN_FIELDS).extend({ model_canonical: runDtoSchema.shape.model, steps: z.array(agentdStep) });
 
-export function toAgentdRun(run: RunDto): z.infer<typeof agentdRun> {
-  return {
-    id: run.id,
-    created_at: run.created_at,
-    updated_at: run.updated_at,
-    status: run.status,
-    workspace_path: run.workspace_path,
-    spec_path: run.spec_path,
-    model_canonical: run.model,
-    steps: run.steps.map((s) => ({
-      id: s.id,
-      title: s.title,
-      type: s.type,
-      needs_approval: s.needs_approval,
-      command: s.command,
-      status: s.status,
-      started_at: s.started_at,
-      completed_at: s.completed_at,
-    })),
-    error: run.error,
-  };
+/** Only the fields a schema lists (the DTOs carry more than agentd documents, and exports are not validated). */
+function pickFields<T extends object, K extends keyof T>(value: T, fields: Record<K, true>): Pick<T, K> {
+  return Object.fromEntries((Object.keys(fields) as K[]).map((k) => [k, value[k]])) as Pick<T, K>;
 }
 
-export const agentdPart = z.object({
-  type: z.enum(['text', 'image', 'tool_use', 'tool_result']),
-  text: z.string().optional(),
-  ref: z.string().optional(),
-  mime_type: z.string().optional(),
-  tool_call_id: z.string().optional(),
-  tool_name: z.string().optional(),
-  tool_input: z.unknown().optional(),
-});
+export function toAgentdRun(run: RunDto): z.infer<typeof agentdRun> {
+  return { ...pickFields(run, RUN_FIELDS), model_canonical: run.model, steps: run.steps.map((s) => pickFields(s, STEP_FIELDS)) };
+}
+
+/** agentd's message parts: the canonical ones without the tool-result error flag. */
+export const agentdPart = messagePartSchema.omit({ is_error: true });
 
 const message = messageDtoSchema.shape;
 export const agentdMessage = z.object({ id: message.id, role: message.role, parts: z.array(agentdPart), created_at: message.created_at });
