@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EnvError, parseEnv } from './env';
+import { EnvError, isLoopbackHost, parseEnv } from './env';
 
 describe('parseEnv', () => {
   it('defaults to loopback, port 8787 and ./data', () => {
@@ -57,5 +57,32 @@ describe('parseEnv', () => {
     expect(parseEnv({ GITHUB_CLIENT_ID: 'id', GITHUB_CLIENT_SECRET: 'secret' }).oauthProviders.map((p) => p.id)).toEqual(['github']);
     expect(() => parseEnv({ GITHUB_CLIENT_ID: 'id' })).toThrow(/GITHUB_CLIENT_SECRET/);
     expect(() => parseEnv({ OIDC_CLIENT_ID: 'id', OIDC_CLIENT_SECRET: 's' })).toThrow(/OIDC_ISSUER/);
+  });
+
+  it('counts as loopback exactly localhost, ::1 and 127.0.0.0/8 literals, never names that merely start like them', () => {
+    for (const host of ['localhost', 'LOCALHOST', '127.0.0.1', '127.1.2.3', '::1']) expect(isLoopbackHost(host), host).toBe(true);
+    for (const host of ['127.evil.example', '127.0.0.1.nip.io', 'localhost.evil', '[::1]', '0.0.0.0', '10.0.0.1', '']) {
+      expect(isLoopbackHost(host), host).toBe(false);
+    }
+    expect(() => parseEnv({ AUTH_DISABLED: '1', HOST: '127.evil.example' })).toThrow(/loopback/);
+  });
+
+  it('reads ALLOWED_HOSTS as host names with optional ports, and names a bad entry', () => {
+    expect(parseEnv({}).allowedHosts).toEqual([]);
+    expect(parseEnv({ ALLOWED_HOSTS: 'Switchboard.internal:8443, tools.example.org ,[fd00::1]:80' }).allowedHosts).toEqual([
+      { hostname: 'switchboard.internal', port: '8443' },
+      { hostname: 'tools.example.org' },
+      { hostname: 'fd00::1', port: '80' },
+    ]);
+    expect(() => parseEnv({ ALLOWED_HOSTS: 'ok.example, http://bad.example/' })).toThrow(/ALLOWED_HOSTS: "http:\/\/bad.example\/"/);
+  });
+
+  it('reads the rate-limit budgets, 0 switching one off', () => {
+    expect(parseEnv({}).rateLimits).toEqual({ perPrincipal: 600, anonymousPerIp: 600, signInFailuresPerAccount: 20, signInAttemptsPerIp: 100 });
+    expect(parseEnv({ RATE_LIMIT_REQUESTS_PER_MINUTE: '0', RATE_LIMIT_SIGN_IN_FAILURES_PER_ACCOUNT: '5' }).rateLimits).toMatchObject({
+      perPrincipal: 0,
+      signInFailuresPerAccount: 5,
+    });
+    expect(() => parseEnv({ RATE_LIMIT_ANONYMOUS_PER_MINUTE: '-1' })).toThrow(/RATE_LIMIT_ANONYMOUS_PER_MINUTE/);
   });
 });

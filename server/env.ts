@@ -3,10 +3,11 @@
  * validated once, and handed around as a typed object so a typo fails at start with a clear message
  * instead of surfacing as `undefined` deep inside a request.
  */
+import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
+const LOOPBACK_NAMES = new Set(['localhost', '::1']);
 
 const flag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off', ''])
@@ -61,7 +62,30 @@ const rawSchema = z.object({
   TOOL_OUTPUT_CAP_BYTES: z.coerce.number().int().positive().default(64 * 1024),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   SWITCHBOARD_NO_DASHBOARD: flag,
+  ALLOWED_HOSTS: optionalString,
+  RATE_LIMIT_REQUESTS_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+  RATE_LIMIT_SIGN_IN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(0).default(20),
+  RATE_LIMIT_SIGN_IN_ATTEMPTS_PER_IP: z.coerce.number().int().min(0).default(100),
 });
+
+/** A host a request may be addressed to; without a port, any port. */
+export interface AllowedHost {
+  hostname: string;
+  port?: string;
+}
+
+/** Requests per minute; 0 switches a limit off. */
+export interface RateLimits {
+  /** Every request of one authenticated principal (admin token, user, key, device). */
+  perPrincipal: number;
+  /** Every request without a valid credential, per client IP. */
+  anonymousPerIp: number;
+  /** Failed sign-ins (password or token) against one account, from anywhere. */
+  signInFailuresPerAccount: number;
+  /** Failed sign-ins and every registration from one client IP, whatever the account. */
+  signInAttemptsPerIp: number;
+}
 
 export interface OAuthProviderConfig {
   id: 'github' | 'google' | 'oidc';
@@ -91,6 +115,9 @@ export interface Env {
   dev: boolean;
   /** Serve the dashboard (Next.js); off for an API-only process, which then starts without building or loading Next. */
   serveDashboard: boolean;
+  /** Host names (besides loopback and PUBLIC_URL's) that requests may be addressed to. */
+  allowedHosts: AllowedHost[];
+  rateLimits: RateLimits;
   /** Tokens per backend per UTC day; backends not listed are unlimited. */
   dailyTokenQuota: Map<string, number>;
   bashTimeoutMs: number;
@@ -114,8 +141,37 @@ export class EnvError extends Error {
   }
 }
 
+/**
+ * Exactly a loopback name or address (IPv6 without brackets). A DNS name that merely starts with
+ * `127.` or `localhost` can point anywhere, so only IPv4 literals count for 127.0.0.0/8.
+ */
 export function isLoopbackHost(host: string): boolean {
-  return LOOPBACK_HOSTS.has(host) || host.startsWith('127.');
+  const name = host.toLowerCase();
+  return LOOPBACK_NAMES.has(name) || (net.isIPv4(name) && name.startsWith('127.'));
+}
+
+const HOST_PATTERN = /^(\[[0-9a-f:.]+\]|[a-z0-9-]+(?:\.[a-z0-9-]+)*)(?::(\d{1,5}))?$/i;
+
+/** `name`, `name:port`, `[v6]` or `[v6]:port`, as a Host header carries it; undefined if malformed. */
+export function parseHostHeader(value: string): AllowedHost | undefined {
+  if (value.length > 300) return undefined;
+  const match = HOST_PATTERN.exec(value.trim());
+  if (!match) return undefined;
+  const hostname = match[1]!.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (match[1]!.startsWith('[') && !net.isIPv6(hostname)) return undefined;
+  const port = match[2];
+  if (port !== undefined && Number(port) > 65535) return undefined;
+  return port === undefined ? { hostname } : { hostname, port };
+}
+
+function allowedHosts(raw: string | undefined, problems: string[]): AllowedHost[] {
+  const hosts: AllowedHost[] = [];
+  for (const entry of (raw ?? '').split(',').map((h) => h.trim()).filter(Boolean)) {
+    const host = parseHostHeader(entry);
+    if (host) hosts.push(host);
+    else problems.push(`ALLOWED_HOSTS: "${entry}" is not a host name with an optional port (e.g. switchboard.internal:8787)`);
+  }
+  return hosts;
 }
 
 function oauthProviders(raw: z.infer<typeof rawSchema>, problems: string[]): OAuthProviderConfig[] {
@@ -163,6 +219,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     problems.push(`AUTH_DISABLED=1 is refused unless HOST is a loopback address (HOST is ${raw.HOST})`);
   }
   const providers = oauthProviders(raw, problems);
+  const hosts = allowedHosts(raw.ALLOWED_HOSTS, problems);
   if (problems.length) throw new EnvError(problems);
 
   const shownHost = raw.HOST === '0.0.0.0' || raw.HOST === '::' ? '127.0.0.1' : raw.HOST;
@@ -186,6 +243,13 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     logLevel: raw.LOG_LEVEL,
     dev: raw.NODE_ENV === 'development',
     serveDashboard: !raw.SWITCHBOARD_NO_DASHBOARD,
+    allowedHosts: hosts,
+    rateLimits: {
+      perPrincipal: raw.RATE_LIMIT_REQUESTS_PER_MINUTE,
+      anonymousPerIp: raw.RATE_LIMIT_ANONYMOUS_PER_MINUTE,
+      signInFailuresPerAccount: raw.RATE_LIMIT_SIGN_IN_FAILURES_PER_ACCOUNT,
+      signInAttemptsPerIp: raw.RATE_LIMIT_SIGN_IN_ATTEMPTS_PER_IP,
+    },
     dailyTokenQuota: new Map(
       (raw.DAILY_TOKEN_QUOTA ?? '')
         .split(',')

@@ -8,13 +8,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { toNodeHandler } from 'better-auth/node';
 import { DIALECTS, type Dialect } from '@/server/api/dialects';
-import { createContext } from '@/server/api/context';
 import { appRouter } from '@/server/api/root';
+import type { Principal } from '@/server/auth/principal';
+import { AppError } from '@/server/core/shared/errors';
 import type { Services } from '@/server/services';
-import { assertServedHost } from './host';
-import { nodeHeaders, requestUrl } from './node-request';
-import { guardRequestBody } from './request-body';
-import { createRestApi, type RestApi } from './rest';
+import { assertSameOriginForAmbientCredentials, assertServedHost, hostPolicy } from './host';
+import { clientAddress, requestContext, requestUrl } from './node-request';
+import { accountNamedBy, createRateLimiter, signInKindOf } from './rate-limit';
+import { guardRequestBody, readWholeBody, replayRequest } from './request-body';
+import { createRestApi, requestBodyLimit, type RestApi } from './rest';
 import { sendError, sendJson, sendNotFound } from './send';
 import { serveSwaggerUi } from './swagger-ui';
 import { createUpgradeHandler, type UpgradeListener, type WebSocketOptions } from './upgrade';
@@ -53,15 +55,45 @@ const SECURITY_HEADERS: Record<string, string> = {
   'x-frame-options': 'DENY',
 };
 
+/**
+ * The dashboard's Content-Security-Policy. Its pages are prerendered, so Next's inline bootstrap
+ * scripts (the RSC payload pushes) cannot carry a per-request nonce: script-src needs
+ * 'unsafe-inline', and dev mode's fast refresh needs 'unsafe-eval'. Everything else is this origin.
+ */
+export function dashboardContentSecurityPolicy(dev: boolean): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'unsafe-inline'${dev ? " 'unsafe-eval'" : ''}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** Sign-in bodies are a few fields; read whole before the handler so the account's limit applies. */
+const SIGN_IN_BODY_LIMIT_BYTES = 64 * 1024;
+
 export function createApp(services: Services, logger: Logger, pages?: PageHandler, webSockets: WebSocketOptions = {}): App {
   const logError = (err: unknown) => logger.error('request failed', err);
   const rest = createRestApi(services, logError);
-  const upgrades = createUpgradeHandler(services, (err) => logger.error('upgrade failed', err), webSockets);
+  const hosts = hostPolicy(services.env);
+  const limiter = createRateLimiter(services.env.rateLimits);
+  const upgrades = createUpgradeHandler(services, (err) => logger.error('upgrade failed', err), { ...webSockets, hosts, limiter });
+  const bodyLimit = requestBodyLimit(services.env);
+  const contentSecurityPolicy = dashboardContentSecurityPolicy(services.env.dev);
+  // The principal the listener resolved for the rate limit, handed to tRPC's context.
+  const principals = new WeakMap<IncomingMessage, Promise<Principal | null>>();
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/api/trpc/',
+    maxBodySize: bodyLimit,
     createContext: ({ req, res }) =>
-      createContext(services, { headers: nodeHeaders(req), url: requestUrl(req) }, { setCookie: (c) => res.appendHeader('set-cookie', c) }),
+      requestContext(services, req, { setCookie: (c) => res.appendHeader('set-cookie', c) }, principals.get(req)),
     onError: ({ error }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR') logError(error);
     },
@@ -70,11 +102,31 @@ export function createApp(services: Services, logger: Logger, pages?: PageHandle
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
-    const body = guardRequestBody(req, res);
-    assertServedHost(services, req);
+    let body = guardRequestBody(req, res);
+    assertServedHost(hosts, req);
+    assertSameOriginForAmbientCredentials(hosts, req);
     const url = requestUrl(req);
     const { pathname } = url;
     const method = req.method ?? 'GET';
+    const ip = clientAddress(req);
+
+    if (pages && isPagePath(pathname)) {
+      res.setHeader('content-security-policy', contentSecurityPolicy);
+      return pages(req, res);
+    }
+
+    const principal = requestContext(services, req, {}).principal();
+    for (const [name, value] of Object.entries(await limiter.chargeRequest(await principal, ip))) res.setHeader(name, value);
+
+    const signIn = signInKindOf(method, pathname, DIALECTS);
+    if (signIn) {
+      const sent = await readWholeBody(body, SIGN_IN_BODY_LIMIT_BYTES);
+      body = replayRequest(req, sent);
+      const account = signIn === 'token' ? undefined : accountNamedBy(sent, req.headers['content-type']);
+      const charge = await limiter.chargeSignIn({ kind: signIn, account }, ip);
+      for (const [name, value] of Object.entries(charge.headers)) res.setHeader(name, value);
+      res.once('finish', () => charge.settle(res.statusCode));
+    }
 
     const doc = /^\/api-doc(?:\/([a-z]+))?\/openapi\.json$/.exec(pathname);
     if (doc && method === 'GET') {
@@ -84,12 +136,17 @@ export function createApp(services: Services, logger: Logger, pages?: PageHandle
     }
     if (method === 'GET' && serveSwaggerUi(pathname, res)) return;
     if (pathname.startsWith('/api/trpc/')) {
-      trpc(req, res);
+      // A declared size over the limit is refused before a byte of it is read.
+      if (Number(req.headers['content-length'] ?? 0) > bodyLimit) {
+        throw new AppError('PAYLOAD_TOO_LARGE', `the request body is over ${bodyLimit} bytes`, { code: 'PAYLOAD_TOO_LARGE' });
+      }
+      principals.set(body, principal);
+      trpc(body, res);
       return;
     }
-    if (await rest.handle(body, res)) return;
-    if (pathname.startsWith('/api/auth/')) return betterAuth(req, res);
-    if (pages && isPagePath(pathname)) return pages(req, res);
+    if (await rest.handle(body, res, principal)) return;
+    // better-auth reads the request itself; a sign-in's body was already read, so it gets the replay.
+    if (pathname.startsWith('/api/auth/')) return betterAuth(signIn ? body : req, res);
     sendNotFound(res, method, pathname);
   }
 

@@ -1,4 +1,7 @@
 import type { IncomingMessage } from 'node:http';
+import { createContext, type Context } from '@/server/api/context';
+import type { Principal } from '@/server/auth/principal';
+import type { Services } from '@/server/services';
 
 export function nodeHeaders(req: IncomingMessage): Headers {
   const headers = new Headers();
@@ -20,4 +23,26 @@ export function requestHostname(req: IncomingMessage): string {
   const host = req.headers.host ?? '';
   if (host.startsWith('[')) return host.slice(1, host.indexOf(']'));
   return host.split(':')[0] ?? '';
+}
+
+/**
+ * The procedure context of a request. When the listener already resolved the request's principal
+ * (for its rate limit), the context reuses it instead of looking the credential up again; stream
+ * endpoints that also accept a query-string token still resolve that themselves.
+ */
+export function requestContext(
+  services: Services,
+  req: IncomingMessage,
+  opts: Parameters<typeof createContext>[2],
+  principal?: Promise<Principal | null>,
+): Context {
+  const context = createContext(services, { headers: nodeHeaders(req), url: requestUrl(req) }, opts);
+  if (!principal) return context;
+  const resolve = context.principal;
+  return { ...context, principal: (o) => (o?.allowQueryToken ?? opts?.allowQueryToken ? resolve(o) : principal) };
+}
+
+/** The address of the client at the other end of the connection. */
+export function clientAddress(req: IncomingMessage): string {
+  return req.socket?.remoteAddress ?? 'unknown';
 }

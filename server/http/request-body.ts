@@ -11,6 +11,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
+import { AppError } from '@/server/core/shared/errors';
 
 export interface DrainLimits {
   /** The most bytes read and discarded after the response; beyond it the connection is closed. */
@@ -63,10 +64,15 @@ class RequestBodyView extends Readable {
   }
 }
 
+function withRequestFields<T extends Readable>(stream: T, req: IncomingMessage): IncomingMessage {
+  const { method, url, headers, rawHeaders, httpVersion, httpVersionMajor, httpVersionMinor, socket } = req;
+  Object.assign(stream, { method, url, headers, rawHeaders, httpVersion, httpVersionMajor, httpVersionMinor, socket });
+  return stream as unknown as IncomingMessage;
+}
+
 function viewOf(req: IncomingMessage): RequestBodyView {
   const view = new RequestBodyView(req);
-  const { method, url, headers, rawHeaders, httpVersion, httpVersionMajor, httpVersionMinor, socket } = req;
-  Object.assign(view, { method, url, headers, rawHeaders, httpVersion, httpVersionMajor, httpVersionMinor, socket });
+  withRequestFields(view, req);
   return view;
 }
 
@@ -106,4 +112,25 @@ export function guardRequestBody(req: IncomingMessage, res: ServerResponse, limi
     return writeHead.apply(this, args);
   } as ServerResponse['writeHead'];
   return (view ?? req) as IncomingMessage;
+}
+
+/**
+ * Reads a small body whole (a sign-in form, read before the handler to know the account it names);
+ * a body over `maxBytes` is a 413 and the rest is left to the response's drain.
+ */
+export async function readWholeBody(body: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) throw new AppError('PAYLOAD_TOO_LARGE', `the request body is over ${maxBytes} bytes`, { code: 'PAYLOAD_TOO_LARGE' });
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** The request as a parser should see it once its body has been read: the same request, replaying that body. */
+export function replayRequest(req: IncomingMessage, body: Buffer): IncomingMessage {
+  const replay = Readable.from(body.length ? [body] : [], { objectMode: false });
+  return withRequestFields(replay, req);
 }

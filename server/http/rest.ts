@@ -13,11 +13,12 @@ import { toORPCRouter } from '@orpc/trpc';
 import { ZodToJsonSchemaConverter } from '@orpc/zod/zod4';
 import type { AnyRouter } from '@trpc/server';
 import { DIALECTS, dialectRouters, ROOT_PRECEDENCE, type Dialect } from '@/server/api/dialects';
-import { createContext, type Context } from '@/server/api/context';
+import type { Context } from '@/server/api/context';
+import type { Principal } from '@/server/auth/principal';
 import { isSseStream, writeSse } from '@/server/stream/sse';
 import type { Services } from '@/server/services';
 import { errorResponse } from './error-envelope';
-import { nodeHeaders, requestUrl } from './node-request';
+import { requestContext, requestUrl } from './node-request';
 
 class ProcedureFailure extends Error {
   constructor(cause: unknown) {
@@ -37,6 +38,11 @@ type ORPCRouterRecord = { [key: string]: AnyProcedure | ORPCRouterRecord };
 // Multipart framing around an upload of exactly MAX_UPLOAD_BYTES must still fit; the file's own size
 // is checked against the limit by the use case, so "one byte more" is still refused there.
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
+
+/** The largest request body any API endpoint (REST or tRPC) reads. */
+export function requestBodyLimit(env: Services['env']): number {
+  return env.maxUploadBytes + MULTIPART_OVERHEAD_BYTES;
+}
 
 /**
  * `METHOD /path` with parameter names erased: `/v1/sessions/{id}` and `/v1/sessions/{session_id}`
@@ -81,8 +87,11 @@ export function buildRootRouter(precedence: ReadonlyArray<readonly [string, AnyR
 }
 
 export interface RestApi {
-  /** Serves the request if a documented path matches; false when nothing matched. */
-  handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
+  /**
+   * Serves the request if a documented path matches; false when nothing matched. `principal` is the
+   * request's principal when the caller already resolved it.
+   */
+  handle(req: IncomingMessage, res: ServerResponse, principal?: Promise<Principal | null>): Promise<boolean>;
   openApiDocument(dialect?: Dialect): Promise<unknown>;
   /** `METHOD /path` of every REST route at the root, for tests and docs. */
   rootRoutes(): string[];
@@ -96,7 +105,7 @@ export function createRestApi(services: Services, log: (err: unknown) => void): 
 
   const makeHandler = (router: ORPCRouterRecord) =>
     new OpenAPIHandler(router, {
-      plugins: [new BodyLimitPlugin({ maxBodySize: services.env.maxUploadBytes + MULTIPART_OVERHEAD_BYTES })],
+      plugins: [new BodyLimitPlugin({ maxBodySize: requestBodyLimit(services.env) })],
       // Errors from the procedure are marked on their way out, so anything unmarked that reaches the
       // outer interceptor failed while decoding the request: a malformed body, not a server fault.
       clientInterceptors: [
@@ -139,11 +148,11 @@ export function createRestApi(services: Services, log: (err: unknown) => void): 
   const generator = new OpenAPIGenerator({ schemaConverters: [new ZodToJsonSchemaConverter()] });
 
   return {
-    async handle(req, res) {
+    async handle(req, res, principal) {
       const url = requestUrl(req);
       const first = url.pathname.split('/')[1] as Dialect;
       const dialect = (DIALECTS as readonly string[]).includes(first) ? first : undefined;
-      const context = createContext(services, { headers: nodeHeaders(req), url }, { res });
+      const context = requestContext(services, req, { res }, principal);
       const handler = dialect ? dialectHandlers[dialect] : rootHandler;
       const { matched } = await handler.handle(req, res, { prefix: dialect ? `/${dialect}` : undefined, context: context as never });
       return matched || context.raw!.streamed;

@@ -107,7 +107,7 @@ describe('GET /api/v1/runs/{run_id}/events/ws', () => {
     const types = stream.messages.map((m) => m.type);
     expect(types[0]).toBe('run_created');
     expect(types.at(-1)).toBe('run_succeeded');
-    const said = stream.messages.filter((m) => m.type === 'model_output_delta').map((m) => JSON.stringify(m.data));
+    const said = stream.messages.filter((m) => m.type === 'model_output_delta').map((m) => (m.data as { text: string }).text);
     expect(said.join('')).toContain('hello');
     expect(said.join('')).toContain('done');
   });

@@ -15,8 +15,9 @@ import { forbidden, unauthorized } from '@/server/core/shared/errors';
 import type { Services } from '@/server/services';
 import { writeWebSocket } from '@/server/stream/websocket';
 import { errorResponse } from './error-envelope';
-import { assertServedHost } from './host';
-import { nodeHeaders, requestUrl } from './node-request';
+import { assertServedHost, hostPolicy, type HostPolicy } from './host';
+import { clientAddress, nodeHeaders, requestUrl } from './node-request';
+import { createRateLimiter, type RateLimiter } from './rate-limit';
 import { routeNotFound } from './send';
 import { webSocketRoutes, type WebSocketRoutes } from './websocket-routes';
 
@@ -30,6 +31,9 @@ export interface WebSocketOptions {
   /** Upgrades for `/_next/*` (Next's dev server keeps its hot-reload socket). */
   next?: UpgradeListener;
   routes?: WebSocketRoutes;
+  /** The HTTP listener's Host rule and rate limiter, shared so an upgrade spends the same budget. */
+  hosts?: HostPolicy;
+  limiter?: RateLimiter;
 }
 
 /** The streams only send; a client has nothing bigger than a control message to say. */
@@ -85,9 +89,11 @@ function refuse(socket: Duplex, err: unknown, log: (err: unknown) => void): void
 export function createUpgradeHandler(services: Services, log: (err: unknown) => void, opts: WebSocketOptions = {}): UpgradeHandler {
   const routes = opts.routes ?? webSocketRoutes();
   const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayloadBytes ?? MAX_INCOMING_FRAME_BYTES });
+  const hosts = opts.hosts ?? hostPolicy(services.env);
+  const limiter = opts.limiter ?? createRateLimiter(services.env.rateLimits);
 
   async function accept(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    assertServedHost(services, req);
+    assertServedHost(hosts, req);
     const url = requestUrl(req);
     if (opts.next && url.pathname.startsWith('/_next/')) return opts.next(req, socket, head);
     const method = req.method ?? 'GET';
@@ -97,6 +103,7 @@ export function createUpgradeHandler(services: Services, log: (err: unknown) => 
 
     const headers = credentialHeaders(req);
     const principal = await createContext(services, { headers, url }, { allowQueryToken: true }).principal();
+    await limiter.chargeRequest(principal, clientAddress(req));
     authorize(endpoint.scope, principal);
     const input = endpoint.input.safeParse({ ...Object.fromEntries(url.searchParams), ...params });
     if (!input.success) throw input.error;

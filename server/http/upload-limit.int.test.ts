@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -109,5 +110,48 @@ describe('POST /api/v3/files over MAX_UPLOAD_BYTES', () => {
     const res = await uploadWithFetch(LIMIT);
     expect(res).toMatchObject({ status: 201 });
     expect(JSON.parse(res.body!)).toMatchObject({ size_bytes: LIMIT });
+  });
+});
+
+describe('POST /api/trpc/* has the REST body limit', () => {
+  /** Sends headers declaring `declared` bytes and only `sent` of them; resolves with the answer. */
+  function postDeclaring(pathname: string, declared: number, sent: number, headers: Record<string, string> = {}) {
+    return new Promise<{ status: number; body: string; elapsedMs: number }>((resolve, reject) => {
+      const started = Date.now();
+      const req = http.request(`${s.url}${pathname}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': String(declared), ...headers },
+      });
+      req.on('response', (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, elapsedMs: Date.now() - started }));
+      });
+      req.on('error', reject);
+      req.write(Buffer.alloc(sent, 'a'));
+    });
+  }
+
+  it('POST /api/trpc/apiKeys.create declaring 100 MB, unauthenticated, is 413 before the body is sent', async () => {
+    const res = await postDeclaring('/api/trpc/apiKeys.create', 100 * 1024 * 1024, 64 * 1024);
+    expect(res.status).toBe(413);
+    expect(JSON.parse(res.body)).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', status: 413 });
+  });
+
+  it('POST /api/trpc/apiKeys.create with a chunked body over the limit is 413', async () => {
+    const res = await new Promise<number>((resolve, reject) => {
+      const req = http.request(`${s.url}/api/trpc/apiKeys.create`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      });
+      req.on('response', (r) => {
+        r.resume();
+        resolve(r.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.write('{"name":"');
+      req.end(Buffer.alloc(3 * LIMIT, 'a'));
+    });
+    expect(res).toBe(413);
   });
 });
