@@ -66,6 +66,9 @@ export async function startTestServer(extraEnv: Record<string, string> = {}, opt
     ADMIN_TOKEN: adminToken,
     PORT: '0',
     LOG_LEVEL: 'silent',
+    // Every test client is 127.0.0.1 and many poll: request budgets are off unless a test sets them.
+    RATE_LIMIT_REQUESTS_PER_MINUTE: '0',
+    RATE_LIMIT_ANONYMOUS_PER_MINUTE: '0',
     ...(pg ? { DATABASE_URL: pg.url } : {}),
     ...extraEnv,
   });
