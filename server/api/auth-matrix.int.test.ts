@@ -1,6 +1,7 @@
 /**
  * The authorization matrix, generated from the routers themselves: every REST operation of every
- * dialect (and of the shared root) and every canonical tRPC procedure is called with no
+ * dialect (and of the shared root), every canonical tRPC procedure and every WebSocket endpoint is
+ * called with no
  * credential, a bad one, a revoked key, a key that lacks the scope the operation needs, and — for
  * operations on an object named in the path — as another user. Each answer must be the right
  * status with the error envelope, and none may carry anything of the other user's objects. An
@@ -10,8 +11,9 @@ import { isProcedure, type AnyProcedure } from '@orpc/server';
 import { toORPCRouter } from '@orpc/trpc';
 import type { AnyRouter } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { z } from 'zod';
-import { DIALECTS, dialectRouters } from '@/server/api/dialects';
+import { DIALECTS, dialectRouters, WEBSOCKET_ENDPOINTS } from '@/server/api/dialects';
 import { shared } from '@/server/api/dialects/shared/router';
 import { appRouter } from '@/server/api/root';
 import { adminPrincipal, type Principal } from '@/server/auth/principal';
@@ -56,6 +58,8 @@ function trpcOperations(): TrpcOperation[] {
 
 const ALL_REST = [...restOperations('', shared.router), ...DIALECTS.flatMap((d) => restOperations(`/${d}`, dialectRouters[d]))];
 const ALL_TRPC = trpcOperations();
+/** WebSocket endpoints, at the root (canonical and dialect ones alike are served there). */
+const ALL_WEBSOCKETS = Object.values(WEBSOCKET_ENDPOINTS).flat();
 
 /** A value that satisfies a JSON schema well enough to pass validation, so the call reaches authorization and the object lookup. */
 function sample(schema: Record<string, unknown> | undefined): unknown {
@@ -375,4 +379,41 @@ describe('lists and summaries as another owner', () => {
       expectNoLeak(op.path, answer);
     }
   });
+});
+
+/** The answer to an upgrade that is refused (the socket never opens), or `101` when it opens. */
+function upgrade(pathname: string, headers: Record<string, string>): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${s.url.replace(/^http/, 'ws')}${pathname}`, { headers });
+    ws.on('unexpected-response', (_req, res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    ws.on('open', () => {
+      ws.close();
+      resolve({ status: 101, text: '' });
+    });
+    ws.on('error', (err) => (err.message.includes('Unexpected server response') ? undefined : reject(err)));
+  });
+}
+
+describe('every WebSocket endpoint', () => {
+  for (const endpoint of ALL_WEBSOCKETS) {
+    it(`${endpoint.path} (WebSocket): refused without, with a bad or revoked credential, without its scope, and for another owner's object`, async () => {
+      if (endpoint.scope === 'public') return;
+      const fill = (objectIds: boolean) =>
+        endpoint.path.replace(/\{([^}]+)\}/g, (_m, param: string) => encodeURIComponent((objectIds ? ownedObjectFor(param, endpoint.path) : undefined) ?? 'x_unknown'));
+      const label = `WS ${endpoint.path}`;
+      expectRestRefusal(`${label} anonymous`, await upgrade(fill(false), {}), 401);
+      expectRestRefusal(`${label} bad credential`, await upgrade(fill(false), bearer('sb_not-a-real-key-at-all')), 401);
+      expectRestRefusal(`${label} revoked key`, await upgrade(fill(false), bearer(keys.revoked)), 401);
+      if (endpoint.scope !== 'authed') expectRestRefusal(`${label} key without ${endpoint.scope}`, await upgrade(fill(true), bearer(keys.none)), 403);
+      if (/\{[^}]+\}/.test(endpoint.path) && endpoint.scope !== 'admin') {
+        const other = await upgrade(fill(true), bearer(keys.full));
+        expectRestRefusal(`${label} as another owner`, other, 404);
+        expectNoLeak(label, other);
+      }
+    });
+  }
 });
