@@ -1,9 +1,8 @@
 /**
  * The authorization matrix, generated from the routers themselves: every REST operation of every
  * dialect (and of the shared root), every canonical tRPC procedure and every WebSocket endpoint is
- * called with no
- * credential, a bad one, a revoked key, a key that lacks the scope the operation needs, and — for
- * operations on an object named in the path — as another user. Each answer must be the right
+ * called with no credential, a bad one, a revoked key, a key that lacks the scope the operation
+ * needs, and — for operations on an object named in the path — as another user. Each answer must be the right
  * status with the error envelope, and none may carry anything of the other user's objects. An
  * endpoint added later is in the matrix without a line written for it.
  */
