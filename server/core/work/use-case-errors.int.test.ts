@@ -79,7 +79,7 @@ describe('use cases that take an id', () => {
     const run = await runs.createRun(s.services, admin, { workspacePath: workspace, prompt: 'hello', origin: 'test' });
     const spy = vi.spyOn(PgDialect.prototype, 'sqlToQuery');
     try {
-      expect(await runs.openRunStream(s.services, admin, { id: run.id })).toEqual({ streamId: `run:${run.id}` });
+      expect(await runs.openRunStream(s.services, admin, { id: run.id })).toEqual({ streamId: `run:${run.id}`, exhausted: false });
       const statements = spy.mock.results.flatMap((r) => (r.type === 'return' ? [r.value.sql as string] : [])).filter((sql) => /"run"|"step"/.test(sql));
       expect(statements).toHaveLength(1);
       expect(statements[0]).not.toContain('"step"');
