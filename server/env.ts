@@ -60,6 +60,7 @@ const rawSchema = z.object({
   APPROVAL_TIMEOUT_DECISION: z.enum(['deny', 'approve']).default('deny'),
   BASH_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000),
   TOOL_OUTPUT_CAP_BYTES: z.coerce.number().int().positive().default(64 * 1024),
+  MAX_ACTIVE_WORK_PER_OWNER: z.coerce.number().int().positive().default(4),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   SWITCHBOARD_NO_DASHBOARD: flag,
   ALLOWED_HOSTS: optionalString,
@@ -125,6 +126,8 @@ export interface Env {
   /** How long a tool call waits for a human, and what an unanswered one becomes. */
   approvalTimeoutMs: number;
   approvalTimeoutDecision: 'deny' | 'approve';
+  /** Runs and turns one non-admin owner may have active at once; the admin is not capped. */
+  maxActiveWorkPerOwner: number;
   /** The raw environment, for backend discovery (API keys, CLIs on PATH); discovered CLI agents inherit it. */
   backendEnv: Record<string, string | undefined>;
   /**
@@ -262,6 +265,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     ),
     bashTimeoutMs: raw.BASH_TIMEOUT_MS,
     approvalTimeoutMs: raw.APPROVAL_TIMEOUT_SECONDS * 1000,
+    maxActiveWorkPerOwner: raw.MAX_ACTIVE_WORK_PER_OWNER,
     approvalTimeoutDecision: raw.APPROVAL_TIMEOUT_DECISION,
     toolOutputCapBytes: raw.TOOL_OUTPUT_CAP_BYTES,
     backendEnv: { ...source, DEFAULT_MODEL: raw.DEFAULT_MODEL },

@@ -16,7 +16,9 @@ export const usageRecord = pgTable(
     sessionId: text('session_id'),
     turnId: text('turn_id'),
     principalId: text('principal_id').notNull(),
+    // The owner of the work that made the call: usage is summed per owner.
+    ownerId: text('owner_id').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
-  (t) => [index('usage_created_idx').on(t.createdAt), index('usage_provider_idx').on(t.provider, t.createdAt)],
+  (t) => [index('usage_created_idx').on(t.createdAt), index('usage_provider_idx').on(t.provider, t.createdAt), index('usage_owner_idx').on(t.ownerId, t.createdAt)],
 );

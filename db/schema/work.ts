@@ -45,6 +45,8 @@ export const run = pgTable(
     origin: text('origin').notNull(),
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
     createdBy: text('created_by').notNull(),
+    // Whose object it is (a user id, or `admin`): every read and action is scoped by it.
+    ownerId: text('owner_id').notNull(),
     cancelRequestedAt: ts('cancel_requested_at'),
     // The process advancing it holds a lease it keeps renewing; an expired lease means that process
     // died, and another (or the restarted one) takes the work over.
@@ -55,7 +57,7 @@ export const run = pgTable(
     startedAt: ts('started_at'),
     completedAt: ts('completed_at'),
   },
-  (t) => [index('run_created_idx').on(t.createdAt), index('run_status_idx').on(t.status)],
+  (t) => [index('run_created_idx').on(t.createdAt), index('run_status_idx').on(t.status), index('run_owner_idx').on(t.ownerId, t.createdAt)],
 );
 
 export const agentSession = pgTable(
@@ -77,11 +79,13 @@ export const agentSession = pgTable(
     lastTurnId: text('last_turn_id'),
     error: text('error'),
     createdBy: text('created_by').notNull(),
+    // Whose object it is (a user id, or `admin`): every read and action is scoped by it.
+    ownerId: text('owner_id').notNull(),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
     closedAt: ts('closed_at'),
   },
-  (t) => [index('agent_session_created_idx').on(t.createdAt)],
+  (t) => [index('agent_session_created_idx').on(t.createdAt), index('agent_session_owner_idx').on(t.ownerId, t.createdAt)],
 );
 
 export const turn = pgTable(
@@ -178,13 +182,15 @@ export const approval = pgTable(
     summary: text('summary').notNull(),
     input: jsonb('input'),
     status: text('status').$type<ApprovalStatus>().notNull(),
+    // The owner of the run or session that asked.
+    ownerId: text('owner_id').notNull(),
     decidedBy: text('decided_by'),
     reason: text('reason'),
     createdAt: ts('created_at').notNull().defaultNow(),
     decidedAt: ts('decided_at'),
     expiresAt: ts('expires_at'),
   },
-  (t) => [index('approval_status_idx').on(t.status)],
+  (t) => [index('approval_status_idx').on(t.status), index('approval_owner_idx').on(t.ownerId, t.createdAt)],
 );
 
 // For reading a page of sessions with their messages and turns in one statement.

@@ -22,6 +22,8 @@ export interface WorkItem extends WorkRef {
   cancelRequested: boolean;
   cancelAs: TurnStopOutcome;
   principalId: string;
+  /** Whose work it is: its approvals and usage belong to the same owner. */
+  ownerId: string;
   runId?: string;
   sessionId?: string;
   turnId?: string;
@@ -45,6 +47,7 @@ export async function loadWorkItem(db: Db, ref: WorkRef): Promise<WorkItem | und
       cancelRequested: !!r.cancelRequestedAt,
       cancelAs: 'canceled',
       principalId: r.createdBy,
+      ownerId: r.ownerId,
       runId: r.id,
       prompt: r.prompt,
     };
@@ -75,6 +78,7 @@ export async function loadWorkItem(db: Db, ref: WorkRef): Promise<WorkItem | und
     cancelRequested: !!t.cancelRequestedAt,
     cancelAs: isTurnStopOutcome(t.cancelAs) ? t.cancelAs : 'canceled',
     principalId: s.createdBy,
+    ownerId: s.ownerId,
     sessionId: s.id,
     turnId: t.id,
     system: s.systemPrompt ?? undefined,

@@ -1,6 +1,7 @@
 import { and, eq, inArray, type SQL } from 'drizzle-orm';
 import { approval } from '@/db/schema';
 import type { Principal } from '@/server/auth/principal';
+import { actorOf, ownedWhere } from '@/server/core/access/owner-scope';
 import { runStream, sessionStream } from '@/server/core/events/streams';
 import { inTransaction } from '@/server/core/events/unit-of-work';
 import { AppError, notFound } from '@/server/core/shared/errors';
@@ -37,14 +38,14 @@ function where(target: ApprovalTarget): SQL {
 
 /**
  * Approves or denies a tool call that waits for a human, then wakes the work. An unknown run or
- * session → RUN_NOT_FOUND / SESSION_NOT_FOUND, an unknown approval → APPROVAL_NOT_FOUND; already
+ * session (or another owner's) → RUN_NOT_FOUND / SESSION_NOT_FOUND, an unknown approval → APPROVAL_NOT_FOUND; already
  * decided (or nothing pending) → 409.
  */
 export async function decideApproval(deps: WorkDeps, principal: Principal, input: DecideApprovalInput): Promise<ApprovalDecisionDto> {
   const target: ApprovalTarget = input;
-  if ('runId' in target) await requireRun(deps.db, target.runId);
-  else if ('sessionId' in target) await requireSession(deps.db, target.sessionId);
-  const rows = await deps.db.select().from(approval).where(where(target)).orderBy(approval.createdAt);
+  if ('runId' in target) await requireRun(deps.db, principal, target.runId);
+  else if ('sessionId' in target) await requireSession(deps.db, principal, target.sessionId);
+  const rows = await deps.db.select().from(approval).where(ownedWhere(principal, approval.ownerId, where(target))).orderBy(approval.createdAt);
   const pending = rows.filter((r) => isPendingApproval(r.status));
   // "Whatever is pending" takes the newest request; a named one prefers its pending row over decided twins.
   const a = 'latest' in target ? pending.at(-1) : pending[0] ?? rows[0];
@@ -67,7 +68,7 @@ export async function decideApproval(deps: WorkDeps, principal: Principal, input
     await setWaiting(tx, ref, false);
     await emit(streamId, {
       type: input.approve ? 'approval_granted' : 'approval_denied',
-      data: { message: `${a.summary} ${status}`, approval_id: a.id, step_id: a.stepId, tool_call_id: a.toolCallId, decided_by: principal.id, ...(input.reason ? { reason: input.reason } : {}), ...(a.turnId ? { turn_id: a.turnId } : {}) },
+      data: { message: `${a.summary} ${status}`, approval_id: a.id, step_id: a.stepId, tool_call_id: a.toolCallId, decided_by: principal.id, actor: actorOf(principal), ...(input.reason ? { reason: input.reason } : {}), ...(a.turnId ? { turn_id: a.turnId } : {}) },
     });
   });
   await deps.engine.enqueue({ kind: ref.kind, id: ref.id });

@@ -2,6 +2,8 @@
 export const GLOBAL_STREAM = 'global';
 export const runStream = (runId: string) => `run:${runId}`;
 export const sessionStream = (sessionId: string) => `session:${sessionId}`;
+/** Emergency stop and resume: only the admin's global stream shows it (it belongs to no owner). */
+export const EMERGENCY_STREAM = 'emergency';
 
 export interface StoredEvent {
   streamId: string;

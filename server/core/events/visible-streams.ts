@@ -1,21 +1,21 @@
 /**
- * Which event streams a principal may read, and what a reader must know about a stream before it
- * follows one. Today a stream is visible to the admin and to whoever created the run or session
- * behind it; this module is the one place that says so, so that real ownership (teams, sharing)
- * replaces this file and nothing else.
+ * Which event streams a principal may read: the admin every stream, anyone else the streams of
+ * their owner's runs and sessions (server/core/access/owner-scope.ts is the rule). Streams that
+ * belong to no run or session (the emergency stop's) are the admin's alone.
  */
 import { eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { agentSession, run } from '@/db/schema';
 import { can, type Principal } from '@/server/auth/principal';
+import { owns, seesEveryOwner } from '@/server/core/access/owner-scope';
 
 export type StreamKind = 'run' | 'session';
 
 export interface StreamOrigin {
   kind: StreamKind;
   id: string;
-  /** The principal id that created the run or session. */
-  createdBy: string;
+  /** The owner of the run or session. */
+  ownerId: string;
 }
 
 function parseStreamId(streamId: string): { kind: StreamKind; id: string } | null {
@@ -29,26 +29,26 @@ function parseStreamId(streamId: string): { kind: StreamKind; id: string } | nul
 export async function findStreamOrigin(deps: { db: Db }, streamId: string): Promise<StreamOrigin | null> {
   const parsed = parseStreamId(streamId);
   if (!parsed) return null;
-  const [owner] =
+  const [found] =
     parsed.kind === 'run'
-      ? await deps.db.select({ createdBy: run.createdBy }).from(run).where(eq(run.id, parsed.id))
-      : await deps.db.select({ createdBy: agentSession.createdBy }).from(agentSession).where(eq(agentSession.id, parsed.id));
-  return owner ? { ...parsed, createdBy: owner.createdBy } : null;
+      ? await deps.db.select({ ownerId: run.ownerId }).from(run).where(eq(run.id, parsed.id))
+      : await deps.db.select({ ownerId: agentSession.ownerId }).from(agentSession).where(eq(agentSession.id, parsed.id));
+  return found ? { ...parsed, ownerId: found.ownerId } : null;
 }
 
-/** The visibility rule itself: the admin sees everything, anyone else what it (or its user) created. */
-export function maySee(principal: Principal, origin: Pick<StreamOrigin, 'kind' | 'createdBy'>): boolean {
-  if (can(principal, 'admin')) return true;
+/** The visibility rule itself: the admin sees everything, anyone else its owner's runs or sessions (with the read scope). */
+export function maySee(principal: Principal, origin: Pick<StreamOrigin, 'kind' | 'ownerId'>): boolean {
+  if (seesEveryOwner(principal)) return true;
   if (!can(principal, origin.kind === 'run' ? 'runs:read' : 'sessions:read')) return false;
-  return origin.createdBy === principal.id || (principal.userId !== undefined && origin.createdBy === principal.userId);
+  return owns(principal, origin.ownerId);
 }
 
 /**
  * A filter over origin stream ids (the global stream names the stream each event came from).
- * Who created a run or session never changes, so each origin is looked up once per reader.
+ * The owner of a run or session never changes, so each origin is looked up once per reader.
  */
 export function visibleStreamFilter(deps: { db: Db }, principal: Principal): (streamId: string) => Promise<boolean> {
-  if (can(principal, 'admin')) return async () => true;
+  if (seesEveryOwner(principal)) return async () => true;
   const known = new Map<string, Promise<boolean>>();
   return (streamId) => {
     let visible = known.get(streamId);

@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { file as fileTable } from '@/db/schema';
 import type { Principal } from '@/server/auth/principal';
+import { ownerOf } from '@/server/core/access/owner-scope';
 import { AppError, badRequest } from '@/server/core/shared/errors';
 import { newId } from '@/server/core/shared/ids';
 import type { Services } from '@/server/services';
@@ -38,6 +39,7 @@ export async function storeUpload(deps: Pick<Services, 'db' | 'env'>, principal:
         sizeBytes: bytes.length,
         sha256: createHash('sha256').update(bytes).digest('hex'),
         createdBy: principal.id,
+        ownerId: ownerOf(principal),
         storagePath: relative,
       })
       .returning();

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { run } from '@/db/schema';
 import type { Principal } from '@/server/auth/principal';
+import { actorOf } from '@/server/core/access/owner-scope';
 import { runStream } from '@/server/core/events/streams';
 import { inTransaction } from '@/server/core/events/unit-of-work';
 import { AppError } from '@/server/core/shared/errors';
@@ -13,11 +14,15 @@ import { requireRun } from './find-run';
  * Cancels a run. Work that nobody is executing (queued, or parked for approval) ends here and now;
  * work being executed is aborted where it runs and ends within a second. A finished run is a 400.
  */
-export async function cancelRun(deps: WorkDeps, _principal: Principal, input: { id: string }): Promise<{ status: RunStatus }> {
+export async function cancelRun(deps: WorkDeps, principal: Principal, input: { id: string }): Promise<{ status: RunStatus }> {
   const { id } = input;
-  const r = await requireRun(deps.db, id);
+  const r = await requireRun(deps.db, principal, id);
   if (isTerminalRun(r.status)) throw new AppError('BAD_REQUEST', `run is already ${r.status}`, { code: 'RUN_ALREADY_FINISHED' });
-  await deps.db.update(run).set({ cancelRequestedAt: new Date() }).where(eq(run.id, id));
+  // Who asked is recorded with the request, whichever process then ends the work.
+  await inTransaction(deps, async (tx, emit) => {
+    await tx.update(run).set({ cancelRequestedAt: new Date() }).where(eq(run.id, id));
+    await emit(runStream(id), { type: 'run_cancel_requested', data: { message: `cancel requested by ${principal.name}`, actor: actorOf(principal) } });
+  });
   if (deps.engine.isRunningHere(id)) {
     deps.engine.abortLocal(id);
     await waitUntilFinished(deps, id, 2_000);

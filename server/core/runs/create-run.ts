@@ -2,6 +2,8 @@ import fs from 'node:fs/promises';
 import type { PermissionPolicy } from '@/db/schema';
 import { run } from '@/db/schema';
 import type { Principal } from '@/server/auth/principal';
+import { assertUnderActiveWorkCap } from '@/server/core/access/active-work-cap';
+import { ownerOf } from '@/server/core/access/owner-scope';
 import { assertNoEmergencyStop } from '@/server/core/emergency/emergency-state';
 import { runStream } from '@/server/core/events/streams';
 import { inTransaction } from '@/server/core/events/unit-of-work';
@@ -34,12 +36,15 @@ export interface CreateRunInput {
   fields?: { workspacePath?: string; specPath?: string; prompt?: string; model?: string };
 }
 
-/** Creates a queued run and hands it to the engine. Refused during an emergency stop or over quota. */
+/**
+ * Creates a queued run, owned by the principal's owner, and hands it to the engine. Refused during an
+ * emergency stop, over quota, or over the owner's active-work cap.
+ */
 export async function createRun(deps: WorkDeps, principal: Principal, input: CreateRunInput): Promise<RunDto> {
   const f = { workspacePath: 'workspace_path', specPath: 'spec_path', prompt: 'prompt', model: 'model', ...input.fields };
-  const policy = choosePolicy(input);
+  const policy = choosePolicy(principal, input);
   await assertNoEmergencyStop(deps.db);
-  const workspace = await resolveWorkspace(deps.env, input.workspacePath, f.workspacePath);
+  const workspace = await resolveWorkspace(deps.env, principal, input.workspacePath, f.workspacePath);
   let prompt = input.prompt?.trim() ?? '';
   let specPath: string | null = null;
   if (input.specPath) {
@@ -53,6 +58,7 @@ export async function createRun(deps: WorkDeps, principal: Principal, input: Cre
   if (!prompt) throw badRequest(input.specPath ? 'the spec file is empty' : 'is required (or give a spec file)', input.specPath ? f.specPath : f.prompt);
   const modelRef = await chooseModel(deps, input.model, f.model);
   await assertWithinQuota(deps, modelRef.split(':')[0]!);
+  await assertUnderActiveWorkCap(deps, principal);
 
   const id = newId('run');
   await inTransaction(deps, async (tx, emit) => {
@@ -67,6 +73,7 @@ export async function createRun(deps: WorkDeps, principal: Principal, input: Cre
       origin: input.origin,
       metadata: input.metadata ?? {},
       createdBy: principal.id,
+      ownerId: ownerOf(principal),
     });
     await emit(runStream(id), { type: 'run_created', data: { message: 'run queued', status: 'queued', model: modelRef, workspace_path: workspace, spec_path: specPath } });
   });

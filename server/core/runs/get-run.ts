@@ -1,15 +1,16 @@
 import { asc, desc, eq, inArray } from 'drizzle-orm';
 import { run, step } from '@/db/schema';
 import type { Principal } from '@/server/auth/principal';
+import { ownedWhere } from '@/server/core/access/owner-scope';
 import { notFound } from '@/server/core/shared/errors';
 import { readSnapshot } from '@/server/core/shared/snapshot';
 import type { WorkDeps } from '@/server/core/work/deps';
 import { toRunDto, type RunDto, type RunPage } from './run-dto';
 
-/** A run with its steps, read in one snapshot. Unknown → RUN_NOT_FOUND. */
-export function getRun(deps: WorkDeps, _principal: Principal, input: { id: string }): Promise<RunDto> {
+/** A run with its steps, read in one snapshot. Unknown (or another owner's) → RUN_NOT_FOUND. */
+export function getRun(deps: WorkDeps, principal: Principal, input: { id: string }): Promise<RunDto> {
   return readSnapshot(deps.db, async (tx) => {
-    const [r] = await tx.select().from(run).where(eq(run.id, input.id)).limit(1);
+    const [r] = await tx.select().from(run).where(ownedWhere(principal, run.ownerId, eq(run.id, input.id))).limit(1);
     if (!r) throw notFound('run', 'RUN_NOT_FOUND');
     const steps = await tx.select().from(step).where(eq(step.ownerId, input.id)).orderBy(asc(step.index));
     return toRunDto(r, steps);
@@ -23,9 +24,9 @@ export interface ListRunsInput {
   origin?: string;
 }
 
-/** A page of runs with their steps, most recent first, in three queries whatever the page size. */
-export function listRuns(deps: WorkDeps, _principal: Principal, input: ListRunsInput = {}): Promise<RunPage> {
-  const where = input.origin ? eq(run.origin, input.origin) : undefined;
+/** A page of the principal's runs with their steps, most recent first, in three queries whatever the page size. */
+export function listRuns(deps: WorkDeps, principal: Principal, input: ListRunsInput = {}): Promise<RunPage> {
+  const where = ownedWhere(principal, run.ownerId, input.origin ? eq(run.origin, input.origin) : undefined);
   return readSnapshot(deps.db, async (tx) => {
     const rows = await tx
       .select()

@@ -17,9 +17,9 @@ export interface RunStreamHandle {
   exhausted: boolean;
 }
 
-/** The run's event stream, for a transport to follow (SSE, WebSocket, tRPC). Unknown run → RUN_NOT_FOUND. */
-export async function openRunStream(deps: WorkDeps, _principal: Principal, input: { id: string; fromSeq?: number }): Promise<RunStreamHandle> {
-  const found = await requireRun(deps.db, input.id);
+/** The run's event stream, for a transport to follow (SSE, WebSocket, tRPC). Unknown (or another owner's) run → RUN_NOT_FOUND. */
+export async function openRunStream(deps: WorkDeps, principal: Principal, input: { id: string; fromSeq?: number }): Promise<RunStreamHandle> {
+  const found = await requireRun(deps.db, principal, input.id);
   const streamId = runStream(input.id);
   if (!isTerminalRun(found.status) || input.fromSeq === undefined) return { streamId, exhausted: false };
   const [head] = await deps.db.select({ lastSeq: streamHead.lastSeq }).from(streamHead).where(eq(streamHead.streamId, streamId));

@@ -39,8 +39,8 @@ async function decodeUpload(input: AddAttachmentInput): Promise<Upload> {
  * Saves an attachment into the session's workspace under attachments/, so an image part can
  * reference it by the returned workspace-relative `ref`. A name that exists gets a numbered twin.
  */
-export async function addAttachment(deps: WorkDeps, _principal: Principal, input: AddAttachmentInput): Promise<{ ref: string; mimeType: string; size: number }> {
-  const s = await findSessionRow(deps.db, input.sessionId);
+export async function addAttachment(deps: WorkDeps, principal: Principal, input: AddAttachmentInput): Promise<{ ref: string; mimeType: string; size: number }> {
+  const s = await findSessionRow(deps.db, principal, input.sessionId);
   const file = await decodeUpload(input);
   if (file.bytes.length > deps.env.maxUploadBytes) {
     throw new AppError('PAYLOAD_TOO_LARGE', `attachment is ${file.bytes.length} bytes; the limit is ${deps.env.maxUploadBytes} bytes`, { field: 'file' });

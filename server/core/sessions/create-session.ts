@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { agentSession, SESSION_MODES, type PermissionPolicy, type SessionMode } from '@/db/schema';
 import type { Principal } from '@/server/auth/principal';
+import { ownerOf } from '@/server/core/access/owner-scope';
 import { assertNoEmergencyStop } from '@/server/core/emergency/emergency-state';
 import { sessionStream } from '@/server/core/events/streams';
 import { inTransaction } from '@/server/core/events/unit-of-work';
@@ -55,9 +56,9 @@ export function parseSessionMode(value: string): SessionMode {
 
 export async function createSession(deps: WorkDeps, principal: Principal, input: CreateSessionInput): Promise<SessionDetailDto> {
   const f = { workspacePath: 'workspace_path', specPath: 'spec_path', model: 'model', ...input.fields };
-  const policy = choosePolicy(input);
+  const policy = choosePolicy(principal, input);
   await assertNoEmergencyStop(deps.db);
-  const workspace = await resolveWorkspace(deps.env, input.workspacePath, f.workspacePath);
+  const workspace = await resolveWorkspace(deps.env, principal, input.workspacePath, f.workspacePath);
   const mode = parseSessionMode(input.mode ?? 'chat');
   const modelRef = await chooseModel(deps, input.model, f.model);
   const id = newId('sess');
@@ -78,6 +79,7 @@ export async function createSession(deps: WorkDeps, principal: Principal, input:
       metadata: input.metadata ?? {},
       parentId: input.parentId ?? null,
       createdBy: principal.id,
+      ownerId: ownerOf(principal),
     });
     await emit(sessionStream(id), { type: 'session_created', data: { session_id: id, mode, model: modelRef, workspace_path: workspace, ...(specPath ? { spec_path: specPath } : {}) } });
   });

@@ -2,6 +2,7 @@ import { desc, eq, type SQL } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { agentSession } from '@/db/schema';
 import type { Principal } from '@/server/auth/principal';
+import { ownedWhere } from '@/server/core/access/owner-scope';
 import { notFound } from '@/server/core/shared/errors';
 import { readSnapshot } from '@/server/core/shared/snapshot';
 import type { WorkDeps } from '@/server/core/work/deps';
@@ -22,21 +23,23 @@ export interface ListSessionsInput {
   origin?: string;
 }
 
-const filterOf = (input: ListSessionsInput): SQL | undefined => (input.origin ? eq(agentSession.origin, input.origin) : undefined);
+/** The principal's sessions, narrowed to one face when asked. */
+const filterOf = (principal: Principal, input: ListSessionsInput): SQL | undefined =>
+  ownedWhere(principal, agentSession.ownerId, input.origin ? eq(agentSession.origin, input.origin) : undefined);
 
 /**
  * A session with its messages and turns. One statement (the children aggregated into it), so the
  * parts cannot disagree: never a session "running" whose turn already waits for approval.
  */
-export async function getSession(deps: WorkDeps, _principal: Principal, input: { id: string }): Promise<SessionDetailDto> {
-  const found = await deps.db.query.agentSession.findFirst({ where: eq(agentSession.id, input.id), with: WITH_CONVERSATION });
+export async function getSession(deps: WorkDeps, principal: Principal, input: { id: string }): Promise<SessionDetailDto> {
+  const found = await deps.db.query.agentSession.findFirst({ where: ownedWhere(principal, agentSession.ownerId, eq(agentSession.id, input.id)), with: WITH_CONVERSATION });
   if (!found) throw notFound('session', 'SESSION_NOT_FOUND');
   return toSessionDetailDto(found, found.messages, found.turns);
 }
 
 /** A page of sessions (without their conversations), most recent first. */
-export function listSessions(deps: WorkDeps, _principal: Principal, input: ListSessionsInput = {}): Promise<SessionPage> {
-  const where = filterOf(input);
+export function listSessions(deps: WorkDeps, principal: Principal, input: ListSessionsInput = {}): Promise<SessionPage> {
+  const where = filterOf(principal, input);
   return readSnapshot(deps.db, async (tx) => {
     const rows = await tx
       .select()
@@ -53,8 +56,8 @@ export function listSessions(deps: WorkDeps, _principal: Principal, input: ListS
  * A page of sessions with their messages and turns, most recent first: one statement for the page
  * (children aggregated per session) and one for the total, in one snapshot, whatever the page size.
  */
-export function listSessionDetails(deps: WorkDeps, _principal: Principal, input: ListSessionsInput = {}): Promise<SessionDetailPage> {
-  const where = filterOf(input);
+export function listSessionDetails(deps: WorkDeps, principal: Principal, input: ListSessionsInput = {}): Promise<SessionDetailPage> {
+  const where = filterOf(principal, input);
   return readSnapshot(deps.db, async (tx) => {
     const rows = await tx.query.agentSession.findMany({
       where,

@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { agentSession, message, turn, type MessagePart } from '@/db/schema';
 import type { Principal } from '@/server/auth/principal';
+import { assertUnderActiveWorkCap } from '@/server/core/access/active-work-cap';
 import { assertNoEmergencyStop } from '@/server/core/emergency/emergency-state';
 import type { Tx } from '@/server/core/events/append-event';
 import { sessionStream } from '@/server/core/events/streams';
@@ -67,9 +68,9 @@ export async function insertTurn(tx: Tx, emit: Emit, sessionId: string, retryOf?
   return id;
 }
 
-export async function postMessage(deps: WorkDeps, _principal: Principal, input: PostMessageInput): Promise<{ messageId: string; turnId: string | null }> {
+export async function postMessage(deps: WorkDeps, principal: Principal, input: PostMessageInput): Promise<{ messageId: string; turnId: string | null }> {
   const { sessionId } = input;
-  const s = await findSessionRow(deps.db, sessionId);
+  const s = await findSessionRow(deps.db, principal, sessionId);
   if (isClosedSession(s.status)) throw new AppError('CONFLICT', 'session is closed', { code: 'SESSION_CLOSED' });
   if (input.role !== 'user' && input.role !== 'system') throw badRequest('must be user or system', 'role');
   const parts = await validateParts(s.workspacePath, input.parts);
@@ -77,6 +78,7 @@ export async function postMessage(deps: WorkDeps, _principal: Principal, input: 
   if (startTurn) {
     await assertNoEmergencyStop(deps.db);
     await assertWithinQuota(deps, s.modelRef.split(':')[0]!);
+    await assertUnderActiveWorkCap(deps, principal);
   }
   const result = await inTransaction(deps, async (tx, emit) => {
     const turnId = startTurn ? await insertTurn(tx, emit, sessionId) : null;

@@ -1,6 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { message, turn } from '@/db/schema';
 import type { Principal } from '@/server/auth/principal';
+import { assertUnderActiveWorkCap } from '@/server/core/access/active-work-cap';
 import { assertNoEmergencyStop } from '@/server/core/emergency/emergency-state';
 import { inTransaction } from '@/server/core/events/unit-of-work';
 import { AppError, notFound } from '@/server/core/shared/errors';
@@ -10,13 +11,14 @@ import { requireSession } from './find-session';
 import { insertMessage, insertTurn } from './post-message';
 
 /** Retries a failed (or canceled) turn as a new turn with the same user input. */
-export async function retryTurn(deps: WorkDeps, _principal: Principal, input: { sessionId: string; turnId: string }): Promise<{ turnId: string }> {
+export async function retryTurn(deps: WorkDeps, principal: Principal, input: { sessionId: string; turnId: string }): Promise<{ turnId: string }> {
   const { sessionId, turnId } = input;
-  await requireSession(deps.db, sessionId);
+  await requireSession(deps.db, principal, sessionId);
   const [t] = await deps.db.select({ status: turn.status }).from(turn).where(and(eq(turn.sessionId, sessionId), eq(turn.id, turnId))).limit(1);
   if (!t) throw notFound('turn', 'TURN_NOT_FOUND');
   if (!isRetryableTurn(t.status)) throw new AppError('CONFLICT', `turn is ${t.status}; only a failed or canceled turn can be retried`, { code: 'TURN_NOT_RETRYABLE' });
   await assertNoEmergencyStop(deps.db);
+  await assertUnderActiveWorkCap(deps, principal);
   const [userInput] = await deps.db
     .select({ parts: message.parts })
     .from(message)

@@ -5,9 +5,9 @@ import { sessionStream } from '@/server/core/events/streams';
 import type { WorkDeps } from '@/server/core/work/deps';
 import { requireSession } from './find-session';
 
-/** The session's event stream, for a transport to follow (SSE, WebSocket). Unknown → SESSION_NOT_FOUND. */
-export async function openSessionStream(deps: WorkDeps, _principal: Principal, input: { id: string }): Promise<{ streamId: string }> {
-  await requireSession(deps.db, input.id);
+/** The session's event stream, for a transport to follow (SSE, WebSocket). Unknown (or another owner's) → SESSION_NOT_FOUND. */
+export async function openSessionStream(deps: WorkDeps, principal: Principal, input: { id: string }): Promise<{ streamId: string }> {
+  await requireSession(deps.db, principal, input.id);
   return { streamId: sessionStream(input.id) };
 }
 

@@ -15,10 +15,11 @@ export interface SetModeInput {
 }
 
 /** Switches between chat and spec mode; spec mode without a path drafts specs/session-<id>/spec.md. */
-export async function setMode(deps: WorkDeps, _principal: Principal, input: SetModeInput): Promise<{ mode: SessionMode; specPath: string | null }> {
+export async function setMode(deps: WorkDeps, principal: Principal, input: SetModeInput): Promise<{ mode: SessionMode; specPath: string | null }> {
   const { sessionId } = input;
+  // The session first: another owner's session is not found, whatever else the request says.
+  const s = await findSessionRow(deps.db, principal, sessionId);
   const mode = parseSessionMode(input.mode);
-  const s = await findSessionRow(deps.db, sessionId);
   const path = mode === 'spec' ? await ensureSpecFile(s.workspacePath, s.id, input.specPath ?? s.specPath ?? undefined, 'spec_path') : s.specPath;
   await inTransaction(deps, async (tx, emit) => {
     await tx.update(agentSession).set({ mode, specPath: path, updatedAt: new Date() }).where(eq(agentSession.id, sessionId));

@@ -23,10 +23,10 @@ export interface SteerTurnInput {
  * that turn and an `input` step, so the turn's next model call sees it (and a turn that was about
  * to finish makes one more call to answer it). No active turn → 400.
  */
-export async function steerTurn(deps: WorkDeps, _principal: Principal, input: SteerTurnInput): Promise<{ turnId: string }> {
+export async function steerTurn(deps: WorkDeps, principal: Principal, input: SteerTurnInput): Promise<{ turnId: string }> {
   const { sessionId, text, expectedTurnId } = input;
   if (!text.trim()) throw badRequest('is required', 'prompt');
-  await requireSession(deps.db, sessionId);
+  await requireSession(deps.db, principal, sessionId);
   const [active] = await deps.db
     .select({ id: turn.id })
     .from(turn)

@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Principal } from '@/server/auth/principal';
+import { ownerOf } from '@/server/core/access/owner-scope';
 import { inTransaction } from '@/server/core/events/unit-of-work';
 import { chooseModel } from '@/server/core/models/choose-model';
 import { AppError, badRequest, conflict } from '@/server/core/shared/errors';
@@ -31,7 +32,7 @@ export interface GenerateSpecInput {
 export async function generateSpec(deps: WorkDeps, principal: Principal, input: GenerateSpecInput): Promise<GeneratedSpec> {
   if (!/^[A-Za-z0-9_-]+$/.test(input.specName ?? '')) throw badRequest('must match [A-Za-z0-9_-]+', 'spec_name');
   if (!input.prompt?.trim()) throw badRequest('is required', 'prompt');
-  const workspace = await resolveWorkspace(deps.env, input.workspacePath);
+  const workspace = await resolveWorkspace(deps.env, principal, input.workspacePath);
   const target = path.join(workspace, 'specs', input.specName, 'spec.md');
   const exists = await fs.stat(target).then(() => true, () => false);
   if (exists && !input.overwrite) throw conflict('spec already exists', 'SPEC_EXISTS');
@@ -61,7 +62,7 @@ export async function generateSpec(deps: WorkDeps, principal: Principal, input: 
   });
   if (usage.inputTokens || usage.outputTokens) {
     const pricing = backend.models().find((m) => m.model === model)?.pricing ?? { inputPerMTok: 0, outputPerMTok: 0 };
-    await inTransaction(deps, (tx) => recordUsage(tx, { stepId: newId('spec'), provider: backend.provider, model, ...usage, pricing, principalId: principal.id }));
+    await inTransaction(deps, (tx) => recordUsage(tx, { stepId: newId('spec'), provider: backend.provider, model, ...usage, pricing, principalId: principal.id, ownerId: ownerOf(principal) }));
   }
   return { specPath: target, content };
 }

@@ -13,6 +13,8 @@ export interface UsageEntry {
   sessionId?: string;
   turnId?: string;
   principalId: string;
+  /** The owner of the work that made the call. */
+  ownerId: string;
 }
 
 export function costOf(entry: Pick<UsageEntry, 'inputTokens' | 'outputTokens' | 'pricing'>): number {
@@ -36,6 +38,7 @@ export async function recordUsage(tx: Tx, entry: UsageEntry): Promise<number> {
       sessionId: entry.sessionId,
       turnId: entry.turnId,
       principalId: entry.principalId,
+      ownerId: entry.ownerId,
     })
     .onConflictDoNothing({ target: usageRecord.stepId });
   return cost;

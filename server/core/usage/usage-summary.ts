@@ -1,11 +1,15 @@
-import { and, gte, lt, sql } from 'drizzle-orm';
+import { and, eq, gte, lt, sql } from 'drizzle-orm';
 import { usageRecord } from '@/db/schema';
 import type { Principal } from '@/server/auth/principal';
+import { ownedWhere, seesEveryOwner } from '@/server/core/access/owner-scope';
 import type { WorkDeps } from '@/server/core/work/deps';
 import type { UsageRow, UsageSummary, UsageTotals } from './usage-dto';
 
 /** A window of the ledger: explicit bounds, or the last `hours` up to now. */
 export type UsageWindow = { from: Date; to: Date } | { hours: number };
+
+/** The admin may narrow the summary to one owner; anyone else always sees their owner's usage. */
+export type UsageSummaryInput = UsageWindow & { ownerId?: string };
 
 function boundsOf(window: UsageWindow): { from: Date; to: Date } {
   if ('from' in window) return window;
@@ -14,9 +18,11 @@ function boundsOf(window: UsageWindow): { from: Date; to: Date } {
   return { from: new Date(to.getTime() - window.hours * 3_600_000), to };
 }
 
-/** Usage in [from, to), grouped by provider and model. */
-export async function usageSummary(deps: WorkDeps, _principal: Principal, input: UsageWindow): Promise<UsageSummary> {
+/** The principal's usage in [from, to) (the admin's: everyone's), grouped by provider and model. */
+export async function usageSummary(deps: WorkDeps, principal: Principal, input: UsageSummaryInput): Promise<UsageSummary> {
   const { from, to } = boundsOf(input);
+  const window = and(gte(usageRecord.createdAt, from), lt(usageRecord.createdAt, to))!;
+  const onlyOwner = input.ownerId && seesEveryOwner(principal) ? eq(usageRecord.ownerId, input.ownerId) : undefined;
   const rows = await deps.db
     .select({
       provider: usageRecord.provider,
@@ -27,7 +33,7 @@ export async function usageSummary(deps: WorkDeps, _principal: Principal, input:
       cost: sql<string>`coalesce(sum(${usageRecord.costUsd}), 0)`,
     })
     .from(usageRecord)
-    .where(and(gte(usageRecord.createdAt, from), lt(usageRecord.createdAt, to)))
+    .where(ownedWhere(principal, usageRecord.ownerId, onlyOwner ? and(window, onlyOwner) : window))
     .groupBy(usageRecord.provider, usageRecord.model);
   const out: UsageRow[] = rows.map((r) => ({ provider: r.provider, model: r.model, calls: Number(r.calls), input_tokens: Number(r.input), output_tokens: Number(r.output), cost_usd: Number(r.cost) }));
   const totals = out.reduce<UsageTotals>(

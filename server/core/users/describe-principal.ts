@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { user } from '@/db/schema';
 import { ADMIN_PRINCIPAL_ID, type Principal } from '@/server/auth/principal';
+import { workspaceRootsOf } from '@/server/core/workspaces/resolve-workspace';
 import type { Services } from '@/server/services';
 import { toUserDto, userSchema } from './user-dto';
 
@@ -10,6 +11,8 @@ export const principalSchema = userSchema.extend({
   kind: z.string(),
   email: z.string().nullable(),
   created_at: z.string().nullable(),
+  /** Where the principal may put work: every WORKSPACE_ROOT for the admin, its own root for anyone else. */
+  workspace_roots: z.array(z.string()),
 });
 export type PrincipalDto = z.infer<typeof principalSchema>;
 
@@ -18,8 +21,8 @@ export type PrincipalDto = z.infer<typeof principalSchema>;
  * describes that user, the admin token or a key the admin created describes the admin. The scopes
  * are the credential's own, so a narrow key says how narrow it is.
  */
-export async function describePrincipal(deps: Pick<Services, 'db'>, principal: Principal): Promise<PrincipalDto> {
-  const credential = { kind: principal.kind, scopes: [...principal.scopes] };
+export async function describePrincipal(deps: Pick<Services, 'db' | 'env'>, principal: Principal): Promise<PrincipalDto> {
+  const credential = { kind: principal.kind, scopes: [...principal.scopes], workspace_roots: workspaceRootsOf(deps.env, principal) };
   const ownerId = principal.ownerId ?? principal.userId;
   if (ownerId === ADMIN_PRINCIPAL_ID) {
     // The admin token names itself (`admin`, or `auth disabled`); the admin's keys name their owner.

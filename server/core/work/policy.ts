@@ -35,6 +35,16 @@ export function defaultPolicy(): PermissionPolicy {
   return { ...PROFILE_TABLE.default };
 }
 
+/**
+ * Whether work under this policy runs commands with no human in the loop or outside the sandbox:
+ * commands allowed outright, approvals that approve themselves on timeout, or a sandbox mode of
+ * `danger-full-access`. Such policies are admin-only (see permission-profile.ts).
+ */
+export function skipsHumanOrSandbox(policy: PermissionPolicy): boolean {
+  const sandbox = (policy as { sandbox?: unknown }).sandbox;
+  return policy.bash === 'allow' || policy.onTimeout === 'approve' || sandbox === 'danger-full-access';
+}
+
 export function decide(policy: PermissionPolicy, category: ToolCategory): Decision {
   if (category === 'none') return 'allow';
   return policy[category];

@@ -1,29 +1,52 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { badRequest } from '@/server/core/shared/errors';
+import type { Principal } from '@/server/auth/principal';
+import { actsAsAdmin, ownerOf } from '@/server/core/access/owner-scope';
 import type { Env } from '@/server/env';
 
+const NOT_ALLOWED = 'not an allowed workspace';
+
+const isInside = (real: string, root: string) => real === root || real.startsWith(root + path.sep);
+
 /**
- * A workspace is a directory that exists and whose real path (symlinks resolved) sits under one of
- * WORKSPACE_ROOTS. Returns that real path; anything else is a 400 naming the field.
+ * A non-admin owner's own root: `<first WORKSPACE_ROOT>/users/<user id>`. The id, not the username:
+ * a username can change (and could be chosen to match another owner's directory), an id cannot.
  */
-export async function resolveWorkspace(env: Pick<Env, 'workspaceRoots'>, candidate: string, field = 'workspace_path'): Promise<string> {
+export function ownerWorkspaceRoot(env: Pick<Env, 'workspaceRoots'>, principal: Principal): string {
+  // Ids are plain tokens; anything else (a credential of no one's, named by an address) is flattened so it stays one directory.
+  const name = ownerOf(principal).replace(/[^\w.-]/g, '_').replace(/^\.+/, '_');
+  return path.join(env.workspaceRoots[0]!, 'users', name);
+}
+
+/** The roots the principal may put work under: all of WORKSPACE_ROOTS for the admin, its own root for anyone else. */
+export function workspaceRootsOf(env: Pick<Env, 'workspaceRoots'>, principal: Principal): string[] {
+  return actsAsAdmin(principal) ? [...env.workspaceRoots] : [ownerWorkspaceRoot(env, principal)];
+}
+
+/**
+ * A workspace is a directory whose real path (symlinks resolved) sits under one of the principal's
+ * workspace roots (see workspaceRootsOf). A non-admin may give a path relative to its own root,
+ * which is created on first use. Returns the real path. Anything else is a 400 "not an allowed
+ * workspace" that reads the same whether the path is missing, not a directory or forbidden, so
+ * the answer never tells a caller what exists on the host.
+ */
+export async function resolveWorkspace(env: Pick<Env, 'workspaceRoots'>, principal: Principal, candidate: string, field = 'workspace_path'): Promise<string> {
   if (typeof candidate !== 'string' || candidate.trim() === '') throw badRequest('is required', field);
   if (candidate.includes('\0')) throw badRequest('is not a valid path', field);
-  if (!path.isAbsolute(candidate)) throw badRequest('must be an absolute path', field);
-  let real: string;
-  try {
-    real = await fs.realpath(candidate);
-  } catch {
-    throw badRequest(`${candidate} does not exist`, field);
+  const admin = actsAsAdmin(principal);
+  if (admin && !path.isAbsolute(candidate)) throw badRequest('must be an absolute path', field);
+  const roots = workspaceRootsOf(env, principal);
+  if (!admin) await fs.mkdir(roots[0]!, { recursive: true, mode: 0o700 });
+  const real = await fs.realpath(path.resolve(roots[0]!, candidate)).catch(() => undefined);
+  const isDirectory = real ? await fs.stat(real).then((s) => s.isDirectory(), () => false) : false;
+  if (real && isDirectory) {
+    for (const root of roots) {
+      const realRoot = await fs.realpath(root).catch(() => path.resolve(root));
+      if (isInside(real, realRoot)) return real;
+    }
   }
-  const stat = await fs.stat(real);
-  if (!stat.isDirectory()) throw badRequest(`${candidate} is not a directory`, field);
-  for (const root of env.workspaceRoots) {
-    const realRoot = await fs.realpath(root).catch(() => path.resolve(root));
-    if (real === realRoot || real.startsWith(realRoot + path.sep)) return real;
-  }
-  throw badRequest(`${candidate} is outside the allowed workspace roots (WORKSPACE_ROOTS)`, field);
+  throw badRequest(NOT_ALLOWED, field);
 }
 
 /** A file path given relative to the workspace (or absolute inside it), confined to it. */

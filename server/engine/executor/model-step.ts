@@ -112,6 +112,7 @@ export async function modelCall(deps: EngineDeps, item: WorkItem, steps: LoadedS
         sessionId: item.sessionId,
         turnId: item.turnId,
         principalId: item.principalId,
+        ownerId: item.ownerId,
       });
       await emit(item.streamId, { type: 'usage_recorded', data: { step_id: stepId, provider: backend.provider, model, input_tokens: usage.inputTokens, output_tokens: usage.outputTokens, cost_usd: cost, ...turnField(item) } });
     }

@@ -68,6 +68,7 @@ export async function requestTool(deps: EngineDeps, item: WorkItem, call: ToolCa
       summary,
       input: call.input as object,
       status: 'pending',
+      ownerId: item.ownerId,
       expiresAt: new Date(Date.now() + timeoutMs),
     });
     await setWaiting(tx, item, true);

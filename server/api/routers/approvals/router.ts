@@ -11,14 +11,14 @@ export const approvalsRouter = router({
     .input(z.object({ status: z.enum(APPROVAL_STATUSES).optional() }).default({}))
     .output(z.array(approvals.approvalDtoSchema))
     .query(({ ctx, input }) => {
-      if (!can(ctx.principal, 'runs:read') && !can(ctx.principal, 'sessions:read')) throw forbidden('missing scope: runs:read');
+      if (!can(ctx.principal, 'runs:read') && !can(ctx.principal, 'sessions:read')) throw forbidden('missing scope: runs:read or sessions:read');
       return approvals.listApprovals(ctx.services, ctx.principal, input);
     }),
   decide: authedProcedure
     .input(z.object({ id: z.string(), approve: z.boolean(), reason: z.string().max(2000).optional() }))
     .output(approvals.approvalDecisionDtoSchema)
     .mutation(({ ctx, input }) => {
-      if (!can(ctx.principal, 'runs:submit') && !can(ctx.principal, 'sessions:write')) throw forbidden('missing scope: sessions:write');
+      if (!can(ctx.principal, 'runs:submit') && !can(ctx.principal, 'sessions:write')) throw forbidden('missing scope: runs:submit or sessions:write');
       return approvals.decideApproval(ctx.services, ctx.principal, { approvalId: input.id, approve: input.approve, reason: input.reason });
     }),
 });

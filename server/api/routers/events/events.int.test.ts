@@ -13,7 +13,7 @@ let s: TestServer;
 let workspace: string;
 
 beforeAll(async () => {
-  s = await startTestServer();
+  s = await startTestServer({ SIGNUP_ENABLED: '1' });
   workspace = path.join(s.dataDir, 'workspaces', 'events');
   fs.mkdirSync(workspace, { recursive: true });
 });
@@ -49,7 +49,9 @@ async function trpcMutation<T>(procedure: string, input: unknown, token = s.admi
   return body.result!.data;
 }
 
-const startRun = (prompt: string, token = s.adminToken) => trpcMutation<{ id: string }>('runs.create', { workspacePath: workspace, prompt }, token).then((r) => r.id);
+/** The admin's work goes in a workspace of its choosing; a user's in its own root (`.`). */
+const startRun = (prompt: string, token = s.adminToken) =>
+  trpcMutation<{ id: string }>('runs.create', { workspacePath: token === s.adminToken ? workspace : '.', prompt }, token).then((r) => r.id);
 
 async function eventually(check: () => boolean, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -172,7 +174,7 @@ describe('events.session', () => {
 });
 
 describe('events.global', () => {
-  it('shows the admin every event and anyone else only the work they created, naming the origin stream', async () => {
+  it('shows the admin every event and anyone else only their own work, naming the origin stream', async () => {
     const alice = await register('alice');
     const bob = await register('bob');
     const admin = await subscribe('global', undefined);

@@ -5,7 +5,8 @@ import { router, scopedProcedure } from '@/server/api/trpc';
 
 export const usageRouter = router({
   summary: scopedProcedure('backends:read')
-    .input(z.object({ hours: z.number().int().min(1).max(24 * 90).default(24) }).default({ hours: 24 }))
+    // `owner_id` narrows the admin's view to one owner; everyone else only ever sees their own.
+    .input(z.object({ hours: z.number().int().min(1).max(24 * 90).default(24), owner_id: z.string().min(1).optional() }).default({ hours: 24 }))
     .output(usage.usageSummarySchema)
-    .query(({ ctx, input }) => usage.usageSummary(ctx.services, ctx.principal, { hours: input.hours })),
+    .query(({ ctx, input }) => usage.usageSummary(ctx.services, ctx.principal, { hours: input.hours, ownerId: input.owner_id })),
 });
