@@ -61,6 +61,8 @@ const rawSchema = z.object({
   TOOL_OUTPUT_CAP_BYTES: z.coerce.number().int().positive().default(64 * 1024),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   SWITCHBOARD_NO_DASHBOARD: flag,
+  // Only `off` turns the sandbox off: anything unclear keeps it on rather than silently running unconfined.
+  SANDBOX: z.enum(['on', 'off', '']).optional(),
 });
 
 export interface OAuthProviderConfig {
@@ -98,6 +100,8 @@ export interface Env {
   /** How long a tool call waits for a human, and what an unanswered one becomes. */
   approvalTimeoutMs: number;
   approvalTimeoutDecision: 'deny' | 'approve';
+  /** Run agent commands under bubblewrap (default). Off only when the admin set SANDBOX=off. */
+  sandboxEnabled: boolean;
   /** The raw environment, for backend discovery (API keys, CLIs on PATH); discovered CLI agents inherit it. */
   backendEnv: Record<string, string | undefined>;
   /**
@@ -200,6 +204,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     approvalTimeoutMs: raw.APPROVAL_TIMEOUT_SECONDS * 1000,
     approvalTimeoutDecision: raw.APPROVAL_TIMEOUT_DECISION,
     toolOutputCapBytes: raw.TOOL_OUTPUT_CAP_BYTES,
+    sandboxEnabled: raw.SANDBOX !== 'off',
     backendEnv: { ...source, DEFAULT_MODEL: raw.DEFAULT_MODEL },
     processEnv: { ...source },
   };

@@ -8,6 +8,7 @@
  * own agent loop inside a subprocess in the workspace: one `call()` is the whole subprocess, and the
  * tool activity it reports is informational.
  */
+import type { SandboxMode } from '../sandbox/bubblewrap';
 
 export interface TextPart {
   type: 'text';
@@ -48,6 +49,8 @@ export interface ModelCallRequest {
   tools: ToolSpec[];
   /** Realpath of the workspace; CLI backends run there. */
   workspacePath: string;
+  /** The work's sandbox mode, for CLI backends' processes; `workspace-write` when absent. */
+  sandboxMode?: SandboxMode;
   /** Aborts the call: HTTP requests are aborted, subprocess groups are killed. */
   signal: AbortSignal;
 }

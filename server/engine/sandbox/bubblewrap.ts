@@ -25,7 +25,7 @@ export type SandboxMode = (typeof SANDBOX_MODES)[number];
 export interface SandboxConfig {
   /** False only when the admin set SANDBOX=off: commands then run directly on the host. */
   enabled: boolean;
-  /** Directories no sandboxed process may see (DATA_DIR, the secrets' folders). */
+  /** Paths no sandboxed process may see: directories (DATA_DIR, the secrets' folders) or single files. */
   hiddenPaths: readonly string[];
   /** The bubblewrap executable; found on PATH when absent. */
   bwrapPath?: string;
@@ -80,8 +80,8 @@ function findOnPath(bin: string, pathVar: string | undefined): string | undefine
   return undefined;
 }
 
-/** Existing paths only, resolved, and without those that another one already covers. */
-function realDirs(paths: readonly string[]): string[] {
+/** Existing paths only, resolved, without duplicates. */
+function realPaths(paths: readonly string[]): string[] {
   const out: string[] = [];
   for (const p of paths) {
     try {
@@ -91,6 +91,14 @@ function realDirs(paths: readonly string[]): string[] {
     }
   }
   return [...new Set(out)].sort();
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 const isInside = (child: string, parent: string) => child === parent || child.startsWith(parent.endsWith(path.sep) ? parent : parent + path.sep);
@@ -120,13 +128,16 @@ export function bubblewrapArgs(request: SandboxRequest, hiddenPaths: readonly st
   // applies mounts in order, so they go shallowest first: a workspace inside a hidden path (the
   // default workspace root lives in DATA_DIR) is mounted back on top of the emptied directory, and a
   // hidden path inside the workspace is emptied after the workspace is mounted.
-  const hidden = realDirs(hiddenPaths);
-  const mounts: Array<{ at: string; args: string[] }> = hidden.map((h) => ({ at: h, args: ['--tmpfs', h] }));
+  const hidden = realPaths(hiddenPaths);
+  // A hidden directory becomes an empty one; a hidden file (a `.env` beside the server) reads as empty.
+  const mounts: Array<{ at: string; args: string[] }> = hidden.map((h) => ({ at: h, args: isDirectory(h) ? ['--tmpfs', h] : ['--ro-bind', '/dev/null', h] }));
   if (request.mode === 'read-only') {
     if (hidden.some((h) => isInside(workspace, h))) mounts.push({ at: workspace, args: ['--ro-bind', workspace, workspace] });
   } else {
-    for (const dir of [workspace, ...realDirs(request.writablePaths ?? [])]) mounts.push({ at: dir, args: ['--bind', dir, dir] });
+    mounts.push({ at: workspace, args: ['--bind', workspace, workspace] });
   }
+  // A CLI agent's own state (its login, its history) stays writable even when the workspace is not.
+  for (const p of realPaths(request.writablePaths ?? [])) mounts.push({ at: p, args: ['--bind', p, p] });
   const depth = (p: string) => p.split(path.sep).length;
   for (const m of mounts.sort((a, b) => depth(a.at) - depth(b.at) || Number(a.args[0] !== '--tmpfs') - Number(b.args[0] !== '--tmpfs'))) args.push(...m.args);
   if (!request.network && !full) args.push('--unshare-net');

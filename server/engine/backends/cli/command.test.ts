@@ -6,6 +6,7 @@ import { collect, isAlive, request, textOf, user, waitFor } from '../shared/test
 import type { ModelMessage } from '../types';
 import { createCommandBackend } from './command';
 import { abortAfterFirstEvent, writeFakeCli, type FakeCli } from './fake-cli';
+import { unsandboxed } from '../../tools/test-support';
 
 let dir: string;
 let fake: FakeCli;
@@ -24,7 +25,7 @@ beforeAll(() => {
   });
 });
 
-const backend = (mode: string) => createCommandBackend({ serverEnv: process.env, command: [fake.bin, '--fast'], env: { FAKE_MODE: mode } });
+const backend = (mode: string) => createCommandBackend({ serverEnv: process.env, sandbox: unsandboxed, command: [fake.bin, '--fast'], env: { FAKE_MODE: mode } });
 
 describe('command backend', () => {
   it('feeds the prompt on stdin and maps JSON and plain lines', async () => {
@@ -48,7 +49,7 @@ describe('command backend', () => {
   });
 
   it('runs shell commands given as sh -c, and maps error lines', async () => {
-    const shell = createCommandBackend({ serverEnv: process.env, command: ['/bin/sh', '-c', 'read line; echo "got: $line"; echo \'{"type":"error","message":"nope"}\'; echo never'] });
+    const shell = createCommandBackend({ serverEnv: process.env, sandbox: unsandboxed, command: ['/bin/sh', '-c', 'read line; echo "got: $line"; echo \'{"type":"error","message":"nope"}\'; echo never'] });
     const events = await collect(shell.call(request([user('ping')], { workspacePath: dir })));
     expect(events).toEqual([
       { type: 'text_delta', text: 'got: ping\n' },
@@ -57,7 +58,7 @@ describe('command backend', () => {
   });
 
   it('does not hang on a background process that keeps stdout open after the agent exits', async () => {
-    const leaky = createCommandBackend({ serverEnv: process.env, command: ['/bin/sh', '-c', 'sleep 30 & echo $! > bg.pid; echo done'] });
+    const leaky = createCommandBackend({ serverEnv: process.env, sandbox: unsandboxed, command: ['/bin/sh', '-c', 'sleep 30 & echo $! > bg.pid; echo done'] });
     const started = Date.now();
     const events = await collect(leaky.call(request([user('x')], { workspacePath: dir })));
     expect(events).toEqual([{ type: 'text_delta', text: 'done\n' }]);
@@ -81,7 +82,7 @@ describe('command backend', () => {
 
   it('checks health without running the agent, and refuses an empty command', async () => {
     expect(await backend('ok').health()).toEqual({ ok: true, message: `runs ${fake.bin}` });
-    expect((await createCommandBackend({ serverEnv: process.env, command: [path.join(dir, 'missing')] }).health()).ok).toBe(false);
-    expect(() => createCommandBackend({ serverEnv: process.env, command: [] })).toThrow(/command/);
+    expect((await createCommandBackend({ serverEnv: process.env, sandbox: unsandboxed, command: [path.join(dir, 'missing')] }).health()).ok).toBe(false);
+    expect(() => createCommandBackend({ serverEnv: process.env, sandbox: unsandboxed, command: [] })).toThrow(/command/);
   });
 });
