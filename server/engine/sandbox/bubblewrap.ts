@@ -101,8 +101,6 @@ function isDirectory(p: string): boolean {
   }
 }
 
-const isInside = (child: string, parent: string) => child === parent || child.startsWith(parent.endsWith(path.sep) ? parent : parent + path.sep);
-
 export function bubblewrapArgs(request: SandboxRequest, hiddenPaths: readonly string[]): string[] {
   const workspace = fs.realpathSync(request.workspace);
   const full = request.mode === 'danger-full-access';
@@ -131,11 +129,8 @@ export function bubblewrapArgs(request: SandboxRequest, hiddenPaths: readonly st
   const hidden = realPaths(hiddenPaths);
   // A hidden directory becomes an empty one; a hidden file (a `.env` beside the server) reads as empty.
   const mounts: Array<{ at: string; args: string[] }> = hidden.map((h) => ({ at: h, args: isDirectory(h) ? ['--tmpfs', h] : ['--ro-bind', '/dev/null', h] }));
-  if (request.mode === 'read-only') {
-    if (hidden.some((h) => isInside(workspace, h))) mounts.push({ at: workspace, args: ['--ro-bind', workspace, workspace] });
-  } else {
-    mounts.push({ at: workspace, args: ['--bind', workspace, workspace] });
-  }
+  // Mounted even read-only: the private /tmp or a hidden path may cover where it lives.
+  mounts.push({ at: workspace, args: [request.mode === 'read-only' ? '--ro-bind' : '--bind', workspace, workspace] });
   // A CLI agent's own state (its login, its history) stays writable even when the workspace is not.
   for (const p of realPaths(request.writablePaths ?? [])) mounts.push({ at: p, args: ['--bind', p, p] });
   const depth = (p: string) => p.split(path.sep).length;

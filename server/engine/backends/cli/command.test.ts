@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, realpathSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +7,7 @@ import { collect, isAlive, request, textOf, user, waitFor } from '../shared/test
 import type { ModelMessage } from '../types';
 import { createCommandBackend } from './command';
 import { abortAfterFirstEvent, writeFakeCli, type FakeCli } from './fake-cli';
+import { createSandbox } from '../../sandbox/bubblewrap';
 import { unsandboxed } from '../../tools/test-support';
 
 let dir: string;
@@ -84,5 +86,45 @@ describe('command backend', () => {
     expect(await backend('ok').health()).toEqual({ ok: true, message: `runs ${fake.bin}` });
     expect((await createCommandBackend({ serverEnv: process.env, sandbox: unsandboxed, command: [path.join(dir, 'missing')] }).health()).ok).toBe(false);
     expect(() => createCommandBackend({ serverEnv: process.env, sandbox: unsandboxed, command: [] })).toThrow(/command/);
+  });
+});
+
+describe.runIf(createSandbox({ enabled: true, hiddenPaths: [] }).unavailableReason() === null)('command backend in the sandbox', () => {
+  it('runs with the network and a writable workspace, gets the variables it needs and never the server secrets', async () => {
+    const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'command-data-')), 'data');
+    mkdirSync(dataDir);
+    writeFileSync(path.join(dataDir, 'admin-token'), 'admin-token-in-data-dir-0123456789');
+    const listener = net.createServer((socket) => socket.end('reached\n'));
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const { port } = listener.address() as net.AddressInfo;
+    const serverEnv = { ...process.env, ADMIN_TOKEN: 'admin-token-in-env-0123456789', AUTH_SECRET: 'auth-secret-in-env-0123456789abcdef', DATABASE_URL: 'postgres://u:db-password@h/db', MY_AGENT_KEY: 'agent-key-1' };
+    const script = [
+      'cat /proc/1/environ /proc/$PPID/environ | tr "\\0" "\\n"; env',
+      `cat ${dataDir}/admin-token 2>&1`,
+      'echo written > agent-out.txt',
+      `${process.execPath} -e "require('node:net').connect(${port}, '127.0.0.1').pipe(process.stdout)"`,
+    ].join('; ');
+    const agent = createCommandBackend({
+      serverEnv,
+      sandbox: createSandbox({ enabled: true, hiddenPaths: [dataDir] }),
+      command: ['/bin/sh', '-c', script],
+      passEnv: ['MY_AGENT_KEY', 'ADMIN_TOKEN'],
+    });
+    try {
+      const out = textOf(await collect(agent.call(request([user('go')], { workspacePath: dir }))));
+      expect(out).toContain('MY_AGENT_KEY=agent-key-1');
+      expect(out).toContain(`AGENT_WORKSPACE=${dir}`);
+      expect(out).toMatch(/^reached$/m);
+      for (const secret of ['admin-token-in-env', 'admin-token-in-data-dir', 'auth-secret-in-env', 'db-password']) expect(out).not.toContain(secret);
+      expect(readFileSync(path.join(dir, 'agent-out.txt'), 'utf8')).toBe('written\n');
+    } finally {
+      listener.close();
+    }
+  });
+
+  it('reports a missing bubblewrap as the call error, naming the package', async () => {
+    const agent = createCommandBackend({ serverEnv: process.env, sandbox: createSandbox({ enabled: true, hiddenPaths: [] }, '/nonexistent'), command: ['/bin/true'] });
+    const events = await collect(agent.call(request([user('go')], { workspacePath: dir })));
+    expect(events).toEqual([{ type: 'error', message: expect.stringMatching(/^command: tool execution is refused: the sandbox needs bubblewrap .*`bubblewrap` package/s) }]);
   });
 });
