@@ -46,6 +46,8 @@ export interface SandboxRequest extends SandboxedCommand {
   network: boolean;
   /** Extra paths to make writable besides the workspace (a CLI agent's own state directory). */
   writablePaths?: readonly string[];
+  /** Paths to show read-only even where the private /tmp covers them (a CLI agent's own executable). Never inside a hidden path. */
+  readablePaths?: readonly string[];
 }
 
 export class SandboxUnavailableError extends Error {
@@ -93,6 +95,8 @@ function realPaths(paths: readonly string[]): string[] {
   return [...new Set(out)].sort();
 }
 
+const isInside = (child: string, parent: string) => child === parent || child.startsWith(parent.endsWith(path.sep) ? parent : parent + path.sep);
+
 function isDirectory(p: string): boolean {
   try {
     return fs.statSync(p).isDirectory();
@@ -133,6 +137,9 @@ export function bubblewrapArgs(request: SandboxRequest, hiddenPaths: readonly st
   mounts.push({ at: workspace, args: [request.mode === 'read-only' ? '--ro-bind' : '--bind', workspace, workspace] });
   // A CLI agent's own state (its login, its history) stays writable even when the workspace is not.
   for (const p of realPaths(request.writablePaths ?? [])) mounts.push({ at: p, args: ['--bind', p, p] });
+  for (const p of realPaths(request.readablePaths ?? [])) {
+    if (!hidden.some((h) => isInside(p, h))) mounts.push({ at: p, args: ['--ro-bind', p, p] });
+  }
   const depth = (p: string) => p.split(path.sep).length;
   for (const m of mounts.sort((a, b) => depth(a.at) - depth(b.at) || Number(a.args[0] !== '--tmpfs') - Number(b.args[0] !== '--tmpfs'))) args.push(...m.args);
   if (!request.network && !full) args.push('--unshare-net');

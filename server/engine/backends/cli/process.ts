@@ -21,6 +21,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { statSync } from 'node:fs';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { SandboxUnavailableError, type Sandbox, type SandboxedCommand, type SandboxMode } from '../../sandbox/bubblewrap';
 import type { BackendEvent } from '../types';
@@ -116,7 +117,18 @@ export async function* runProcess(options: RunOptions): AsyncGenerator<BackendEv
 
   let command: SandboxedCommand;
   try {
-    command = options.sandbox.wrap({ bin, args, cwd, env: options.env, mode: options.sandboxMode, workspace: cwd, network: true, writablePaths: options.writablePaths });
+    command = options.sandbox.wrap({
+      bin,
+      args,
+      cwd,
+      env: options.env,
+      mode: options.sandboxMode,
+      workspace: cwd,
+      network: true,
+      writablePaths: options.writablePaths,
+      // An agent installed under /tmp would otherwise vanish behind the sandbox's private /tmp.
+      readablePaths: path.isAbsolute(bin) ? [path.dirname(bin)] : [],
+    });
   } catch (err) {
     if (!(err instanceof SandboxUnavailableError)) throw err;
     yield { type: 'error', message: `${label}: ${err.message}` };
