@@ -19,6 +19,8 @@ export interface ImagePart {
   type: 'image';
   /** Absolute path inside the workspace. */
   path: string;
+  /** The workspace the image must be inside when it is read (realpath): a stored ref may have become a symlink since. */
+  workspace: string;
   mimeType: string;
 }
 

@@ -68,7 +68,7 @@ describe('claude-code backend', () => {
     const messages: ModelMessage[] = [
       user('create hello.txt'),
       { role: 'assistant', text: 'Created it.', toolCalls: [] },
-      { role: 'user', content: [{ type: 'text', text: 'now read it' }, { type: 'image', path: '/ws/shot.png', mimeType: 'image/png' }] },
+      { role: 'user', content: [{ type: 'text', text: 'now read it' }, { type: 'image', path: '/ws/shot.png', workspace: '/ws', mimeType: 'image/png' }] },
     ];
     const args = claudeArgs({ model: 'default', messages });
     expect(args.slice(0, 5)).toEqual(['-p', '--output-format', 'stream-json', '--verbose', '--']);
