@@ -131,7 +131,7 @@ export function bubblewrapArgs(request: SandboxRequest, hiddenPaths: readonly st
   // default workspace root lives in DATA_DIR) is mounted back on top of the emptied directory, and a
   // hidden path inside the workspace is emptied after the workspace is mounted.
   const hidden = realPaths(hiddenPaths);
-  // A hidden directory becomes an empty one; a hidden file (a `.env` beside the server) reads as empty.
+  // A hidden directory becomes an empty one; a hidden file (a `.env` beside the server) is covered by /dev/null.
   const mounts: Array<{ at: string; args: string[] }> = hidden.map((h) => ({ at: h, args: isDirectory(h) ? ['--tmpfs', h] : ['--ro-bind', '/dev/null', h] }));
   // Mounted even read-only: the private /tmp or a hidden path may cover where it lives.
   mounts.push({ at: workspace, args: [request.mode === 'read-only' ? '--ro-bind' : '--bind', workspace, workspace] });
