@@ -47,6 +47,13 @@ describe('parseEnv', () => {
     expect(() => parseEnv({ SWITCHBOARD_NO_DASHBOARD: 'maybe' })).toThrow(/SWITCHBOARD_NO_DASHBOARD/);
   });
 
+  it('sandboxes agent commands unless SANDBOX=off, and refuses anything else', () => {
+    expect(parseEnv({}).sandboxEnabled).toBe(true);
+    expect(parseEnv({ SANDBOX: 'on' }).sandboxEnabled).toBe(true);
+    expect(parseEnv({ SANDBOX: 'off' }).sandboxEnabled).toBe(false);
+    expect(() => parseEnv({ SANDBOX: '0' })).toThrow(/SANDBOX/);
+  });
+
   it('keeps the environment it was given, for the processes the engine starts', () => {
     const source = { PATH: '/opt/tools/bin', HOME: '/home/agent' };
     expect(parseEnv(source).processEnv).toEqual(source);

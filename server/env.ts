@@ -68,6 +68,8 @@ const rawSchema = z.object({
   RATE_LIMIT_ANONYMOUS_PER_MINUTE: z.coerce.number().int().min(0).default(600),
   RATE_LIMIT_SIGN_IN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(0).default(20),
   RATE_LIMIT_SIGN_IN_ATTEMPTS_PER_IP: z.coerce.number().int().min(0).default(100),
+  // Only `off` turns the sandbox off: anything unclear keeps it on rather than silently running unconfined.
+  SANDBOX: z.enum(['on', 'off', '']).optional(),
 });
 
 /** A host a request may be addressed to; without a port, any port. */
@@ -128,6 +130,8 @@ export interface Env {
   approvalTimeoutDecision: 'deny' | 'approve';
   /** Runs and turns one non-admin owner may have active at once; the admin is not capped. */
   maxActiveWorkPerOwner: number;
+  /** Run agent commands under bubblewrap (default). Off only when the admin set SANDBOX=off. */
+  sandboxEnabled: boolean;
   /** The raw environment, for backend discovery (API keys, CLIs on PATH); discovered CLI agents inherit it. */
   backendEnv: Record<string, string | undefined>;
   /**
@@ -268,6 +272,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     maxActiveWorkPerOwner: raw.MAX_ACTIVE_WORK_PER_OWNER,
     approvalTimeoutDecision: raw.APPROVAL_TIMEOUT_DECISION,
     toolOutputCapBytes: raw.TOOL_OUTPUT_CAP_BYTES,
+    sandboxEnabled: raw.SANDBOX !== 'off',
     backendEnv: { ...source, DEFAULT_MODEL: raw.DEFAULT_MODEL },
     processEnv: { ...source },
   };

@@ -61,6 +61,21 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : env.port;
   const shownHost = env.host.includes(':') ? `[${env.host}]` : env.host;
   logger.info(`Switchboard ${services.version} listening on http://${shownHost}:${port} (database: ${services.database.kind}${env.authDisabled ? ', AUTH DISABLED' : ''})`);
+  const sandboxProblem = services.sandbox.unavailableReason();
+  if (!services.sandbox.enabled) {
+    const banner = '!'.repeat(100);
+    for (const line of [
+      banner,
+      'SANDBOX=off: agent commands (the bash tool, CLI agents) run UNCONFINED as this server\'s user.',
+      'Anyone who may submit work can read DATA_DIR (the admin token, the database) and reach the network.',
+      banner,
+    ])
+      logger.warn(line);
+  } else if (sandboxProblem) {
+    logger.error(`sandbox unavailable: ${sandboxProblem}. Every tool call and CLI agent run will be refused until the \`bubblewrap\` package is installed (or SANDBOX=off is set deliberately).`);
+  } else {
+    logger.info('sandbox: bubblewrap (agent commands run with DATA_DIR hidden, the host read-only, no network unless the policy allows it)');
+  }
   if (services.adminToken.reveal) {
     console.log(
       [

@@ -3,6 +3,7 @@
  * Core functions receive this (or the part they need) instead of reaching for globals.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { openDatabase, type Database, type Db } from '@/db/client';
 import { loadAdminToken, type AdminToken } from './auth/admin-token';
 import { createAuth, type Auth } from './auth/better-auth';
@@ -10,6 +11,7 @@ import type { Env } from './env';
 import { VERSION } from './version';
 import { discoverBackends, type BackendRegistry } from './engine/backends/registry';
 import { Engine } from './engine/engine';
+import { createSandbox, type Sandbox } from './engine/sandbox/bubblewrap';
 import { createEventBus, type EventBus } from './stream/bus';
 import { attachPostgresFanout } from './stream/pg-fanout';
 
@@ -23,6 +25,8 @@ export interface Services {
   version: string;
   bus: EventBus;
   backends: BackendRegistry;
+  /** What every command an agent runs goes through (the bash tool, CLI agents). */
+  sandbox: Sandbox;
   engine: Engine;
   /** Stops the engine and closes the database. */
   close(): Promise<void>;
@@ -34,16 +38,27 @@ export interface ServiceOptions {
   log?: { error(message: string, err?: unknown): void };
 }
 
+/**
+ * What no sandboxed process may see: DATA_DIR (the admin token, the auth secret, the embedded
+ * database) and the `.env` files beside the server, which hold its configuration secrets.
+ */
+function sandboxHiddenPaths(env: Env): string[] {
+  const cwd = process.cwd();
+  const dotEnvFiles = fs.readdirSync(cwd).filter((name) => name === '.env' || name.startsWith('.env.'));
+  return [env.dataDir, ...dotEnvFiles.map((name) => path.join(cwd, name))];
+}
+
 export async function createServices(env: Env, opts: ServiceOptions = {}): Promise<Services> {
   fs.mkdirSync(env.dataDir, { recursive: true, mode: 0o700 });
   for (const root of env.workspaceRoots) fs.mkdirSync(root, { recursive: true });
   const database = await openDatabase({ dataDir: env.dataDir, databaseUrl: env.databaseUrl });
   try {
     const bus = createEventBus();
-    const backends = discoverBackends(env.backendEnv);
+    const sandbox = createSandbox({ enabled: env.sandboxEnabled, hiddenPaths: sandboxHiddenPaths(env) }, env.processEnv.PATH);
+    const backends = discoverBackends(env.backendEnv, sandbox);
     const log = opts.log ?? { error: (m: string, e?: unknown) => console.error(m, e) };
     const detachFanout = env.databaseUrl ? await attachPostgresFanout(bus, env.databaseUrl, database.db) : async () => {};
-    const engine = new Engine({ db: database.db, bus, env, backends, processId: bus.processId, log }, database);
+    const engine = new Engine({ db: database.db, bus, env, backends, sandbox, processId: bus.processId, log }, database);
     await engine.start({ worker: opts.worker ?? true });
     return {
       env,
@@ -55,6 +70,7 @@ export async function createServices(env: Env, opts: ServiceOptions = {}): Promi
       version: VERSION,
       bus,
       backends,
+      sandbox,
       engine,
       async close() {
         await engine.stop();

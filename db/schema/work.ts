@@ -15,6 +15,10 @@ export interface PermissionPolicy {
   /** What an unanswered approval becomes after `approvalTimeoutMs`. */
   onTimeout?: 'deny' | 'approve';
   approvalTimeoutMs?: number;
+  /** What the sandbox lets the agent's commands touch; absent means `workspace-write`. */
+  sandbox?: 'read-only' | 'workspace-write' | 'danger-full-access';
+  /** Network access for the agent's commands; absent means none. */
+  network?: boolean;
 }
 
 /** `spec` sessions keep a spec file the agent drafts and refines; `chat` ones just talk. */

@@ -11,7 +11,7 @@ function userContent(parts: MessagePart[], workspacePath: string): Array<TextPar
   for (const part of parts) {
     if (part.type === 'text' && part.text) content.push({ type: 'text', text: part.text });
     if (part.type === 'image' && part.ref) {
-      content.push({ type: 'image', path: path.resolve(workspacePath, part.ref), mimeType: part.mime_type ?? 'image/png' });
+      content.push({ type: 'image', path: path.resolve(workspacePath, part.ref), workspace: workspacePath, mimeType: part.mime_type ?? 'image/png' });
     }
   }
   return content;

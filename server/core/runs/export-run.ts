@@ -25,6 +25,23 @@ async function listFiles(dir: string, prefix = ''): Promise<string[]> {
 }
 
 /**
+ * The run's artifacts, each resolved by realpath and read only if it is inside the run's artifact
+ * directory: the zip is read by the caller, and must never carry a file from elsewhere on the host.
+ */
+async function confinedArtifacts(dir: string): Promise<Array<{ rel: string; content: Buffer }>> {
+  const root = await fs.realpath(dir).catch(() => undefined);
+  if (!root) return [];
+  const out: Array<{ rel: string; content: Buffer }> = [];
+  for (const rel of await listFiles(root)) {
+    const real = await fs.realpath(path.join(root, rel)).catch(() => undefined);
+    if (!real || !real.startsWith(root + path.sep)) continue;
+    // Read now rather than when the zip streams, so what was checked is what is sent.
+    out.push({ rel, content: await fs.readFile(real) });
+  }
+  return out;
+}
+
+/**
  * The run as a zip: `run.json`, `events.ndjson` (every event of the run's stream, one per line,
  * in the shape the caller's dialect streams them) and `artifacts/…`.
  */
@@ -47,8 +64,7 @@ export async function exportRun(deps: WorkDeps, principal: Principal, input: Exp
   const zip = new yazl.ZipFile();
   zip.addBuffer(Buffer.from(`${JSON.stringify(shape.run(run), null, 2)}\n`), 'run.json');
   zip.addBuffer(Buffer.from(events.map((e) => `${JSON.stringify(shape.event(e))}\n`).join('')), 'events.ndjson');
-  const dir = artifactsDir(deps.env.dataDir, runId);
-  for (const rel of await listFiles(dir)) zip.addFile(path.join(dir, rel), `artifacts/${rel}`);
+  for (const artifact of await confinedArtifacts(artifactsDir(deps.env.dataDir, runId))) zip.addBuffer(artifact.content, `artifacts/${artifact.rel}`);
   zip.end();
   const chunks: Buffer[] = [];
   for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);

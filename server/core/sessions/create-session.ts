@@ -37,9 +37,8 @@ export const SPEC_DRAFT = (sessionId: string) =>
 
 /** The spec file of a spec-mode session: the given path (inside the workspace), or a fresh draft. */
 export async function ensureSpecFile(workspace: string, sessionId: string, specPath: string | undefined, field: string): Promise<string> {
-  const target = specPath
-    ? await resolveInsideWorkspace(workspace, specPath, field, { mustExist: false })
-    : path.join(workspace, 'specs', `session-${sessionId}`, 'spec.md');
+  // The draft's default place is confined like a given path: `specs` may be a symlink leading out.
+  const target = await resolveInsideWorkspace(workspace, specPath ?? path.join('specs', `session-${sessionId}`, 'spec.md'), field, { mustExist: false });
   await fs.mkdir(path.dirname(target), { recursive: true });
   await fs.writeFile(target, SPEC_DRAFT(sessionId), { flag: 'wx' }).catch((err: NodeJS.ErrnoException) => {
     if (err.code !== 'EEXIST') throw err;

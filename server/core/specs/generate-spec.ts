@@ -9,7 +9,7 @@ import { AppError, badRequest, conflict } from '@/server/core/shared/errors';
 import { newId } from '@/server/core/shared/ids';
 import { assertWithinQuota } from '@/server/core/usage/quota';
 import { recordUsage } from '@/server/core/usage/record-usage';
-import { resolveWorkspace } from '@/server/core/workspaces/resolve-workspace';
+import { resolveInsideWorkspace, resolveWorkspace } from '@/server/core/workspaces/resolve-workspace';
 import type { WorkDeps } from '@/server/core/work/deps';
 
 const SYSTEM = 'You write implementation specs in Markdown: a goal, the constraints, and a checklist that says when the work is done. Answer with the spec only.';
@@ -33,7 +33,8 @@ export async function generateSpec(deps: WorkDeps, principal: Principal, input: 
   if (!/^[A-Za-z0-9_-]+$/.test(input.specName ?? '')) throw badRequest('must match [A-Za-z0-9_-]+', 'spec_name');
   if (!input.prompt?.trim()) throw badRequest('is required', 'prompt');
   const workspace = await resolveWorkspace(deps.env, principal, input.workspacePath);
-  const target = path.join(workspace, 'specs', input.specName, 'spec.md');
+  // Confined by realpath: a repository may ship `specs` as a symlink to anywhere on the host.
+  const target = await resolveInsideWorkspace(workspace, path.join('specs', input.specName, 'spec.md'), 'spec_name', { mustExist: false });
   const exists = await fs.stat(target).then(() => true, () => false);
   if (exists && !input.overwrite) throw conflict('spec already exists', 'SPEC_EXISTS');
 
@@ -55,6 +56,8 @@ export async function generateSpec(deps: WorkDeps, principal: Principal, input: 
   }
   if (!content.trim()) throw new AppError('BAD_GATEWAY', 'the model returned no text', { code: 'MODEL_ERROR' });
   if (!content.endsWith('\n')) content += '\n';
+  // Again after the model call, which took a while: the workspace may have changed meanwhile.
+  await resolveInsideWorkspace(workspace, target, 'spec_name', { mustExist: false });
   await fs.mkdir(path.dirname(target), { recursive: true });
   await fs.writeFile(target, content, { flag: input.overwrite ? 'w' : 'wx' }).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'EEXIST') throw conflict('spec already exists', 'SPEC_EXISTS');

@@ -13,6 +13,8 @@ export const permissionPolicySchema = z.object({
   profile: z.string().optional(),
   onTimeout: z.enum(['deny', 'approve']).optional(),
   approvalTimeoutMs: z.number().optional(),
+  sandbox: z.enum(['read-only', 'workspace-write', 'danger-full-access']).optional(),
+  network: z.boolean().optional(),
 }) satisfies z.ZodType<PermissionPolicy>;
 
 export const iso = (d: Date | null): string | null => d?.toISOString() ?? null;

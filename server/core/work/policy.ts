@@ -8,15 +8,15 @@ import type { ToolCategory } from '@/server/engine/tools/types';
 export type Decision = 'allow' | 'ask' | 'deny';
 
 const PROFILE_TABLE = {
-  default: { profile: 'default', read: 'allow', write: 'ask', bash: 'ask' },
-  // Everything runs without asking: for trusted automation and sandboxes.
-  trusted: { profile: 'trusted', read: 'allow', write: 'allow', bash: 'allow' },
+  default: { profile: 'default', read: 'allow', write: 'ask', bash: 'ask', sandbox: 'workspace-write', network: false },
+  // Everything runs without asking — still inside the sandbox: skipping approvals is not skipping confinement.
+  trusted: { profile: 'trusted', read: 'allow', write: 'allow', bash: 'allow', sandbox: 'workspace-write', network: false },
   // Edits are fine, commands need a human.
-  'accept-edits': { profile: 'accept-edits', read: 'allow', write: 'allow', bash: 'ask' },
+  'accept-edits': { profile: 'accept-edits', read: 'allow', write: 'allow', bash: 'ask', sandbox: 'workspace-write', network: false },
   // Look, don't touch.
-  'read-only': { profile: 'read-only', read: 'allow', write: 'deny', bash: 'deny' },
+  'read-only': { profile: 'read-only', read: 'allow', write: 'deny', bash: 'deny', sandbox: 'read-only', network: false },
   // Ask about everything, reads included.
-  strict: { profile: 'strict', read: 'ask', write: 'ask', bash: 'ask' },
+  strict: { profile: 'strict', read: 'ask', write: 'ask', bash: 'ask', sandbox: 'workspace-write', network: false },
 } as const satisfies Record<string, PermissionPolicy>;
 
 export type ProfileName = keyof typeof PROFILE_TABLE;
@@ -41,8 +41,14 @@ export function defaultPolicy(): PermissionPolicy {
  * `danger-full-access`. Such policies are admin-only (see permission-profile.ts).
  */
 export function skipsHumanOrSandbox(policy: PermissionPolicy): boolean {
-  const sandbox = (policy as { sandbox?: unknown }).sandbox;
-  return policy.bash === 'allow' || policy.onTimeout === 'approve' || sandbox === 'danger-full-access';
+  return policy.bash === 'allow' || policy.onTimeout === 'approve' || sandboxOf(policy).mode === 'danger-full-access';
+}
+
+export type SandboxMode = NonNullable<PermissionPolicy['sandbox']>;
+
+/** The sandbox the policy's commands run in; policies stored before these fields existed get the default. */
+export function sandboxOf(policy: PermissionPolicy): { mode: SandboxMode; network: boolean } {
+  return { mode: policy.sandbox ?? 'workspace-write', network: policy.network ?? false };
 }
 
 export function decide(policy: PermissionPolicy, category: ToolCategory): Decision {

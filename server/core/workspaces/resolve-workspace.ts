@@ -55,14 +55,17 @@ export async function resolveInsideWorkspace(workspace: string, candidate: strin
   const absolute = path.resolve(workspace, candidate);
   if (absolute !== workspace && !absolute.startsWith(workspace + path.sep)) throw badRequest('must be inside the workspace', field);
   if (!opts.mustExist) {
-    // Check the nearest existing ancestor so a symlinked directory cannot lead outside.
-    let probe = path.dirname(absolute);
+    // Check the path itself if it exists, else its nearest existing ancestor, so that a symlink —
+    // the file itself or a directory on the way (an untrusted repo's `specs`) — cannot lead outside.
+    let probe = absolute;
     for (;;) {
       const real = await fs.realpath(probe).catch(() => undefined);
       if (real) {
-        if (real !== workspace && !real.startsWith(workspace + path.sep)) throw badRequest('must be inside the workspace', field);
+        if (real !== workspace && !real.startsWith(workspace + path.sep)) throw badRequest('must be inside the workspace (a symbolic link leads out of it)', field);
         return absolute;
       }
+      // A dangling symlink would be written through to wherever it points.
+      if (await fs.lstat(probe).then((st) => st.isSymbolicLink(), () => false)) throw badRequest('must be inside the workspace (a symbolic link leads out of it)', field);
       probe = path.dirname(probe);
     }
   }

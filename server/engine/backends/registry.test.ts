@@ -3,9 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeFakeCli } from './cli/fake-cli';
-import { createRegistry, discoverBackends, parseModelRef } from './registry';
+import { unsandboxed } from '../tools/test-support';
+import { createRegistry, discoverBackends as discoverIn, parseModelRef } from './registry';
 import { createScriptedBackend } from './scripted/scripted';
 import { collect, request, textOf, user } from './shared/testing';
+
+const discoverBackends = (env: Record<string, string | undefined>) => discoverIn(env, unsandboxed);
 
 let bin1: string;
 let bin2: string;

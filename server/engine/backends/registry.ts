@@ -1,7 +1,8 @@
 /**
  * Which backends this server can use, found from its environment, and `provider:model` ref lookup.
  *
- * Discovery (`discoverBackends(env)`, env being the server's environment, which CLI agents inherit):
+ * Discovery (`discoverBackends(env, sandbox)`, env being the server's environment; CLI agents run in
+ * the sandbox and get only the part of it they need):
  *   scripted      always (`scripted:default`)
  *   openai        when OPENAI_API_KEY or OPENAI_BASE_URL is set; OPENAI_MODELS (comma list,
  *                 default gpt-4o-mini). OPENAI_BASE_URL alone is the keyless local case (Ollama, vLLM).
@@ -10,7 +11,8 @@
  *   claude-code   when `claude` is on PATH; CLAUDE_CODE_MODELS overrides the model list
  *   codex         when `codex` is on PATH; CODEX_MODELS
  *   gemini        when `gemini` is on PATH; GEMINI_MODELS
- *   command       when AGENT_COMMAND is set (run via `/bin/sh -c`); AGENT_COMMAND_MODELS
+ *   command       when AGENT_COMMAND is set (run via `/bin/sh -c`); AGENT_COMMAND_MODELS;
+ *                 AGENT_COMMAND_ENV names the variables it is given (e.g. its API key)
  * PATH is searched here (no `which`), and CLI backends get the absolute path they were found at.
  *
  * Default model: DEFAULT_MODEL when set and resolvable (otherwise a warning is recorded), else the
@@ -25,6 +27,7 @@ import { findExecutable } from './cli/common';
 import { createGeminiBackend } from './cli/gemini';
 import { createOpenAIBackend } from './openai/openai';
 import { createScriptedBackend } from './scripted/scripted';
+import type { Sandbox } from '../sandbox/bubblewrap';
 import type { Backend, ModelInfo } from './types';
 
 export interface ResolvedModel {
@@ -106,7 +109,7 @@ function list(value: string | undefined): string[] | undefined {
   return items.length > 0 ? items : undefined;
 }
 
-export function discoverBackends(env: Record<string, string | undefined>): BackendRegistry {
+export function discoverBackends(env: Record<string, string | undefined>, sandbox: Sandbox): BackendRegistry {
   const backends: Backend[] = [createScriptedBackend()];
   const set = (name: string) => (env[name] ?? '').trim() || undefined;
 
@@ -123,10 +126,10 @@ export function discoverBackends(env: Record<string, string | undefined>): Backe
   ];
   for (const cli of clis) {
     const found = findExecutable(cli.bin, env.PATH);
-    if (found) backends.push(cli.create({ serverEnv: env, bin: found, models: list(env[cli.models]) }));
+    if (found) backends.push(cli.create({ serverEnv: env, sandbox, bin: found, models: list(env[cli.models]) }));
   }
   const agentCommand = set('AGENT_COMMAND');
-  if (agentCommand) backends.push(createCommandBackend({ serverEnv: env, command: ['/bin/sh', '-c', agentCommand], models: list(env.AGENT_COMMAND_MODELS) }));
+  if (agentCommand) backends.push(createCommandBackend({ serverEnv: env, sandbox, command: ['/bin/sh', '-c', agentCommand], models: list(env.AGENT_COMMAND_MODELS), passEnv: list(env.AGENT_COMMAND_ENV) }));
 
   return createRegistry(backends, { defaultModel: set('DEFAULT_MODEL') });
 }

@@ -8,6 +8,7 @@
  * own agent loop inside a subprocess in the workspace: one `call()` is the whole subprocess, and the
  * tool activity it reports is informational.
  */
+import type { SandboxMode } from '../sandbox/bubblewrap';
 
 export interface TextPart {
   type: 'text';
@@ -18,6 +19,8 @@ export interface ImagePart {
   type: 'image';
   /** Absolute path inside the workspace. */
   path: string;
+  /** The workspace the image must be inside when it is read (realpath): a stored ref may have become a symlink since. */
+  workspace: string;
   mimeType: string;
 }
 
@@ -48,6 +51,8 @@ export interface ModelCallRequest {
   tools: ToolSpec[];
   /** Realpath of the workspace; CLI backends run there. */
   workspacePath: string;
+  /** The work's sandbox mode, for CLI backends' processes; `workspace-write` when absent. */
+  sandboxMode?: SandboxMode;
   /** Aborts the call: HTTP requests are aborted, subprocess groups are killed. */
   signal: AbortSignal;
 }

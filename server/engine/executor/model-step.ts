@@ -11,6 +11,7 @@ import { newId } from '@/server/core/shared/ids';
 import { assertWithinQuota } from '@/server/core/usage/quota';
 import { recordUsage } from '@/server/core/usage/record-usage';
 import { spentUsd } from '@/server/core/usage/spent';
+import { sandboxOf } from '@/server/core/work/policy';
 import { lockOwner, nextStepIndex } from '@/server/core/work/step-index';
 import type { ToolCall } from '../backends/types';
 import { buildMessages } from '../context';
@@ -67,7 +68,7 @@ export async function modelCall(deps: EngineDeps, item: WorkItem, steps: LoadedS
     return written;
   };
   try {
-    for await (const ev of backend.call({ model, system: item.system, messages, tools: backend.kind === 'api' ? toolSpecs() : [], workspacePath: item.workspacePath, signal })) {
+    for await (const ev of backend.call({ model, system: item.system, messages, tools: backend.kind === 'api' ? toolSpecs() : [], workspacePath: item.workspacePath, sandboxMode: sandboxOf(item.policy).mode, signal })) {
       if (signal.aborted) break;
       if (ev.type === 'text_delta') {
         text += ev.text;

@@ -9,6 +9,7 @@ import type { Env } from '@/server/env';
 import type { EventBus } from '@/server/stream/bus';
 import type { BackendRegistry } from '../backends/registry';
 import type { StepView } from '../decide';
+import type { Sandbox } from '../sandbox/bubblewrap';
 import type { WorkItem } from '../work-item';
 
 export interface EngineDeps {
@@ -16,6 +17,8 @@ export interface EngineDeps {
   bus: EventBus;
   env: Env;
   backends: BackendRegistry;
+  /** What every command the agent runs goes through. */
+  sandbox: Sandbox;
   processId: string;
   log: { error(message: string, err?: unknown): void };
 }

@@ -7,7 +7,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { approval, step } from '@/db/schema';
 import { inTransaction } from '@/server/core/events/unit-of-work';
 import { newId } from '@/server/core/shared/ids';
-import { decide } from '@/server/core/work/policy';
+import { decide, sandboxOf } from '@/server/core/work/policy';
 import { isApproved, isPendingApproval, isWaitingApproval, PENDING_APPROVAL_STATUSES } from '@/server/core/work/status';
 import { lockOwner, nextStepIndex } from '@/server/core/work/step-index';
 import { setWaiting } from '@/server/core/work/transitions';
@@ -118,6 +118,9 @@ export async function runToolStep(deps: EngineDeps, item: WorkItem, stepId: stri
     bashTimeoutMs: deps.env.bashTimeoutMs,
     outputCapBytes: deps.env.toolOutputCapBytes,
     env: deps.env.processEnv,
+    sandbox: deps.sandbox,
+    sandboxMode: sandboxOf(item.policy).mode,
+    network: sandboxOf(item.policy).network,
   });
   if (signal.aborted) {
     await completeToolStep(deps, item, stepId, call, { output: 'canceled while running', isError: true }, 'failed');

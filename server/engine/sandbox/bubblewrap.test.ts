@@ -97,6 +97,33 @@ describe.runIf(available)('bubblewrap sandbox (bash as the agent runs it)', () =
     expect(allowed.out).toContain('reached');
   });
 
+  it('a hidden file (a .env beside the server) cannot be read; a readable path under /tmp stays visible', async () => {
+    const serverDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-server-'));
+    try {
+      fs.writeFileSync(path.join(serverDir, '.env'), `ADMIN_TOKEN=${SECRET}\n`);
+      fs.writeFileSync(path.join(serverDir, 'agent'), '#!/bin/sh\necho agent ran\n', { mode: 0o755 });
+      const command = createSandbox({ enabled: true, hiddenPaths: [path.join(serverDir, '.env')] }).wrap({
+        bin: 'bash',
+        args: ['-c', `cat ${serverDir}/.env; ${serverDir}/agent`],
+        cwd: workspace,
+        env: sandboxEnv(process.env),
+        mode: 'workspace-write',
+        workspace,
+        network: false,
+        readablePaths: [serverDir],
+      });
+      const child = spawn(command.bin, command.args, { cwd: command.cwd, env: command.env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (out += d));
+      await new Promise((resolve) => child.on('close', resolve));
+      expect(out).not.toContain(SECRET);
+      expect(out).toMatch(/agent ran\n$/);
+    } finally {
+      fs.rmSync(serverDir, { recursive: true, force: true });
+    }
+  });
+
   it('read-only mode cannot write even the workspace', async () => {
     const { out } = await run('echo x > ro.txt', 'read-only');
     expect(out).toMatch(/Read-only file system/);

@@ -25,7 +25,7 @@ export type SandboxMode = (typeof SANDBOX_MODES)[number];
 export interface SandboxConfig {
   /** False only when the admin set SANDBOX=off: commands then run directly on the host. */
   enabled: boolean;
-  /** Directories no sandboxed process may see (DATA_DIR, the secrets' folders). */
+  /** Paths no sandboxed process may see: directories (DATA_DIR, the secrets' folders) or single files. */
   hiddenPaths: readonly string[];
   /** The bubblewrap executable; found on PATH when absent. */
   bwrapPath?: string;
@@ -46,6 +46,8 @@ export interface SandboxRequest extends SandboxedCommand {
   network: boolean;
   /** Extra paths to make writable besides the workspace (a CLI agent's own state directory). */
   writablePaths?: readonly string[];
+  /** Paths to show read-only even where the private /tmp covers them (a CLI agent's own executable). Never inside a hidden path. */
+  readablePaths?: readonly string[];
 }
 
 export class SandboxUnavailableError extends Error {
@@ -80,8 +82,8 @@ function findOnPath(bin: string, pathVar: string | undefined): string | undefine
   return undefined;
 }
 
-/** Existing paths only, resolved, and without those that another one already covers. */
-function realDirs(paths: readonly string[]): string[] {
+/** Existing paths only, resolved, without duplicates. */
+function realPaths(paths: readonly string[]): string[] {
   const out: string[] = [];
   for (const p of paths) {
     try {
@@ -94,6 +96,14 @@ function realDirs(paths: readonly string[]): string[] {
 }
 
 const isInside = (child: string, parent: string) => child === parent || child.startsWith(parent.endsWith(path.sep) ? parent : parent + path.sep);
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
 
 export function bubblewrapArgs(request: SandboxRequest, hiddenPaths: readonly string[]): string[] {
   const workspace = fs.realpathSync(request.workspace);
@@ -120,12 +130,15 @@ export function bubblewrapArgs(request: SandboxRequest, hiddenPaths: readonly st
   // applies mounts in order, so they go shallowest first: a workspace inside a hidden path (the
   // default workspace root lives in DATA_DIR) is mounted back on top of the emptied directory, and a
   // hidden path inside the workspace is emptied after the workspace is mounted.
-  const hidden = realDirs(hiddenPaths);
-  const mounts: Array<{ at: string; args: string[] }> = hidden.map((h) => ({ at: h, args: ['--tmpfs', h] }));
-  if (request.mode === 'read-only') {
-    if (hidden.some((h) => isInside(workspace, h))) mounts.push({ at: workspace, args: ['--ro-bind', workspace, workspace] });
-  } else {
-    for (const dir of [workspace, ...realDirs(request.writablePaths ?? [])]) mounts.push({ at: dir, args: ['--bind', dir, dir] });
+  const hidden = realPaths(hiddenPaths);
+  // A hidden directory becomes an empty one; a hidden file (a `.env` beside the server) is covered by /dev/null.
+  const mounts: Array<{ at: string; args: string[] }> = hidden.map((h) => ({ at: h, args: isDirectory(h) ? ['--tmpfs', h] : ['--ro-bind', '/dev/null', h] }));
+  // Mounted even read-only: the private /tmp or a hidden path may cover where it lives.
+  mounts.push({ at: workspace, args: [request.mode === 'read-only' ? '--ro-bind' : '--bind', workspace, workspace] });
+  // A CLI agent's own state (its login, its history) stays writable even when the workspace is not.
+  for (const p of realPaths(request.writablePaths ?? [])) mounts.push({ at: p, args: ['--bind', p, p] });
+  for (const p of realPaths(request.readablePaths ?? [])) {
+    if (!hidden.some((h) => isInside(p, h))) mounts.push({ at: p, args: ['--ro-bind', p, p] });
   }
   const depth = (p: string) => p.split(path.sep).length;
   for (const m of mounts.sort((a, b) => depth(a.at) - depth(b.at) || Number(a.args[0] !== '--tmpfs') - Number(b.args[0] !== '--tmpfs'))) args.push(...m.args);

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
 import { z } from 'zod';
+import { sandboxEnv, SandboxUnavailableError, type SandboxedCommand } from '../sandbox/bubblewrap';
 import { contentBudget } from './shared';
-import type { Tool, ToolResult } from './types';
+import type { Tool, ToolContext, ToolResult } from './types';
 
 /** SIGTERM first so processes can clean up; SIGKILL for the ones that ignore it. */
 export const KILL_GRACE_MS = 1000;
@@ -13,32 +14,15 @@ export const KILL_GRACE_MS = 1000;
  */
 export const ORPHAN_GRACE_MS = 500;
 
-/**
- * The server's own secrets, which the agent's shell has no business seeing. Everything else in the
- * server's environment (PATH, HOME, proxies, toolchain settings) is passed through.
- */
-export const SCRUBBED_ENV = [
-  'ADMIN_TOKEN',
-  'BRIDGE_AUTH_TOKEN',
-  'HARNESS_AUTH_TOKEN',
-  'AEGIS_AUTH_TOKEN',
-  'AUTOPACK_API_KEY',
-  'AUTH_SECRET',
-  'DATABASE_URL',
-  'GITHUB_CLIENT_SECRET',
-  'GOOGLE_CLIENT_SECRET',
-  'OIDC_CLIENT_SECRET',
-];
-
-function childEnv(serverEnv: Record<string, string | undefined>): NodeJS.ProcessEnv {
-  // Node's type wants NODE_ENV (Next's typings make it required); a plain copy may lack it.
-  const env = { ...serverEnv } as NodeJS.ProcessEnv;
-  for (const name of SCRUBBED_ENV) delete env[name];
-  // No one is there to answer a pager or a credential prompt.
-  env.PAGER = 'cat';
-  env.GIT_PAGER = 'cat';
-  env.GIT_TERMINAL_PROMPT = '0';
-  return env;
+/** The environment of the agent's shell: the sandbox's allowlist, and no one to answer a pager or a credential prompt. */
+function commandEnv(ctx: ToolContext): Record<string, string> {
+  return sandboxEnv(ctx.env, {
+    // Inside the sandbox the host's home is read-only; the private /tmp is where caches can go.
+    HOME: ctx.sandbox.enabled ? '/tmp' : (ctx.env.HOME ?? '/tmp'),
+    PAGER: 'cat',
+    GIT_PAGER: 'cat',
+    GIT_TERMINAL_PROMPT: '0',
+  });
 }
 
 /**
@@ -119,13 +103,31 @@ export const bashTool: Tool<BashInput> = {
     const timeoutMs = Math.min(i.timeout_ms ?? ctx.bashTimeoutMs, ctx.bashTimeoutMs);
     const output = new OutputCollector(contentBudget(ctx.outputCapBytes));
 
-    return new Promise<ToolResult>((resolve) => {
-      const child = spawn('/bin/bash', ['-c', i.command], {
+    let command: SandboxedCommand;
+    try {
+      command = ctx.sandbox.wrap({
+        bin: '/bin/bash',
+        args: ['-c', i.command],
         cwd: ctx.workspacePath,
-        // Its own process group, so a timeout or abort can kill grandchildren (`sleep 30 &`) too.
+        env: commandEnv(ctx),
+        mode: ctx.sandboxMode,
+        workspace: ctx.workspacePath,
+        network: ctx.network,
+      });
+    } catch (err) {
+      if (err instanceof SandboxUnavailableError) return Promise.resolve({ output: err.message, isError: true, exitCode: null });
+      throw err;
+    }
+
+    return new Promise<ToolResult>((resolve) => {
+      // Its own process group, so a timeout or abort can kill grandchildren (`sleep 30 &`) too. In the
+      // sandbox the group is bubblewrap's: killing it takes the sandbox's PID namespace, and with it
+      // everything the command started, down (--die-with-parent).
+      const child = spawn(command.bin, command.args, {
+        cwd: command.cwd,
         detached: true,
         stdio: ['ignore', 'pipe', 'pipe'],
-        env: childEnv(ctx.env),
+        env: command.env as NodeJS.ProcessEnv,
       });
       const onData = (chunk: Buffer) => output.push(chunk);
       child.stdout.on('data', onData);

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runTool } from './registry';
-import { createSearchFilesTool, globToRegExp, MAX_SEARCH_MATCHES } from './search-files';
+import { compileGlob, MAX_GLOB_LENGTH } from './glob';
+import { createSearchFilesTool, MAX_SEARCH_MATCHES } from './search-files';
 import { makeWorkspace, type TempWorkspace } from './test-support';
 
 let ws: TempWorkspace;
@@ -70,8 +71,13 @@ describe('search_files', () => {
     ws.write('evil.txt', `${'a'.repeat(40)}!\n`);
     const tool = createSearchFilesTool({ timeoutMs: 300 });
     const started = Date.now();
+    // The regex runs in a worker: the server's own thread keeps ticking meanwhile.
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 10);
     const r = await tool.run({ pattern: '^(a+)+$', path: 'evil.txt' }, ws.ctx());
+    clearInterval(ticker);
     expect(Date.now() - started).toBeLessThan(3000);
+    expect(ticks).toBeGreaterThan(5);
     expect(r).toMatchObject({ isError: true, output: expect.stringMatching(/timed out/) });
   });
 
@@ -90,7 +96,7 @@ function searchTool() {
   return createSearchFilesTool({ timeoutMs: 60_000 });
 }
 
-describe('globToRegExp', () => {
+describe('include globs', () => {
   it.each([
     ['*.ts', 'a.ts', true],
     ['*.ts', 'a.tsx', false],
@@ -98,11 +104,54 @@ describe('globToRegExp', () => {
     ['src/**/*.ts', 'src/a.ts', true],
     ['src/**/*.ts', 'src/x/y/a.ts', true],
     ['src/*.ts', 'src/x/a.ts', false],
+    ['**', 'a/b/c', true],
     ['file?.md', 'file1.md', true],
     ['[ab].txt', 'b.txt', true],
     ['[!ab].txt', 'b.txt', false],
+    ['[!ab].txt', 'c.txt', true],
+    ['[]]x', ']x', true],
     ['a+b.txt', 'a+b.txt', true],
+    ['a(b)|c.txt', 'a(b)|c.txt', true],
+    ['\\*x', '*x', true],
+    ['\\*x', 'ax', false],
+    ['*a*b', 'aaab', true],
+    ['*a*b', 'aaba', false],
   ])('%s matches %s: %s', (glob, subject, expected) => {
-    expect(globToRegExp(glob).test(subject)).toBe(expected);
+    expect(compileGlob(glob)(subject)).toBe(expected);
+  });
+
+  it('refuses globs that are too long or expand too far', () => {
+    expect(() => compileGlob('a'.repeat(MAX_GLOB_LENGTH + 1))).toThrow(/longer than 256 characters/);
+    expect(() => compileGlob('{a,b}'.repeat(7))).toThrow(/more than 64 alternatives/);
+    expect(() => compileGlob('{a,b')).toThrow(/unclosed "\{"/);
+  });
+
+  it('matches the many-`*a` glob attack in linear time', () => {
+    const attack = compileGlob(`${'*a'.repeat(120)}b`);
+    const started = performance.now();
+    for (let i = 0; i < 100; i++) expect(attack('a'.repeat(255))).toBe(false);
+    expect(performance.now() - started).toBeLessThan(100);
+  });
+});
+
+describe('search_files under attack', () => {
+  it('a glob of many `*a` returns within 100 ms and never stalls the event loop', async () => {
+    for (let i = 0; i < 50; i++) ws.write(`deep/${'a'.repeat(200)}${i}`, 'aaaa\n');
+    let worstGap = 0;
+    let last = performance.now();
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      worstGap = Math.max(worstGap, now - last);
+      last = now;
+    }, 5);
+    try {
+      const started = performance.now();
+      const r = await runTool('search_files', { pattern: '(a+)+$', include: `${'*a'.repeat(100)}b` }, ws.ctx());
+      expect(r.output).toBe('no files to search (check path and include)');
+      expect(performance.now() - started).toBeLessThan(100);
+    } finally {
+      clearInterval(ticker);
+    }
+    expect(worstGap).toBeLessThan(100);
   });
 });

@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
+import { compileGlob, MAX_GLOB_LENGTH } from './glob';
 import type { Tool, ToolResult } from './types';
 import { SKIPPED_DIRS } from './list-files';
 import { capOutput, contentBudget, plural, SNIFF_BYTES } from './shared';
@@ -22,58 +23,9 @@ const input = z.object({
   include: z
     .string()
     .optional()
-    .describe('Only search files matching this glob, e.g. "*.ts", "src/**/*.{ts,tsx}". Without "/" it matches the file name.'),
+    .describe(`Only search files matching this glob, e.g. "*.ts", "src/**/*.{ts,tsx}". Without "/" it matches the file name. At most ${MAX_GLOB_LENGTH} characters.`),
 });
 export type SearchFilesInput = z.infer<typeof input>;
-
-/**
- * A small glob dialect: `*` (within a segment), `**` (any number of segments), `?`, `[...]`, `{a,b}`.
- * Enough for include filters without pulling in a glob library.
- */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  let braceDepth = 0;
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        i++;
-        if (glob[i + 1] === '/') {
-          i++;
-          re += '(?:.*/)?';
-        } else {
-          re += '.*';
-        }
-      } else {
-        re += '[^/]*';
-      }
-    } else if (c === '?') {
-      re += '[^/]';
-    } else if (c === '[') {
-      const close = glob.indexOf(']', i + 2);
-      if (close === -1) {
-        re += '\\[';
-      } else {
-        let body = glob.slice(i + 1, close);
-        if (body.startsWith('!')) body = `^${body.slice(1)}`;
-        re += `[${body.replace(/\\/g, '\\\\')}]`;
-        i = close;
-      }
-    } else if (c === '{') {
-      braceDepth++;
-      re += '(?:';
-    } else if (c === '}' && braceDepth > 0) {
-      braceDepth--;
-      re += ')';
-    } else if (c === ',' && braceDepth > 0) {
-      re += '|';
-    } else {
-      re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-    }
-  }
-  if (braceDepth > 0) throw new ToolInputError(`include glob ${JSON.stringify(glob)} has an unclosed "{"`);
-  return new RegExp(`^${re}$`);
-}
 
 export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -168,7 +120,7 @@ function runWorker(
 async function collectFiles(
   root: string,
   start: string,
-  include: RegExp | undefined,
+  include: ((subject: string) => boolean) | undefined,
   includeHasSlash: boolean,
   signal: AbortSignal,
 ): Promise<{ files: SearchFile[]; tooMany: boolean }> {
@@ -195,7 +147,7 @@ async function collectFiles(
       if (include) {
         const subject = includeHasSlash ? rel : entry.name;
         const fromStart = path.relative(start, abs).split(path.sep).join('/');
-        if (!include.test(subject) && !(includeHasSlash && include.test(fromStart))) continue;
+        if (!include(subject) && !(includeHasSlash && include(fromStart))) continue;
       }
       if (files.length >= MAX_SEARCH_FILES) {
         tooMany = true;
@@ -228,7 +180,7 @@ export function createSearchFilesTool(options: { timeoutMs?: number } = {}): Too
       } catch (err) {
         throw new ToolInputError(`invalid regular expression: ${(err as Error).message}`);
       }
-      const include = i.include ? globToRegExp(i.include) : undefined;
+      const include = i.include ? compileGlob(i.include) : undefined;
       const target = await resolveInWorkspace(ctx.workspacePath, i.path);
       const root = await fs.realpath(ctx.workspacePath);
       const st = await fs.stat(target);

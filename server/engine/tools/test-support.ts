@@ -2,7 +2,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createSandbox } from '../sandbox/bubblewrap';
 import type { ToolContext } from './types';
+
+/** The tool tests' default: commands run directly, so their pids are the host's. The sandbox has its own tests. */
+export const unsandboxed = createSandbox({ enabled: false, hiddenPaths: [] });
 
 export interface TempWorkspace {
   /** Realpath of a fresh workspace directory. */
@@ -31,6 +35,9 @@ export function makeWorkspace(): TempWorkspace {
       bashTimeoutMs: 10_000,
       outputCapBytes: 64 * 1024,
       env: process.env,
+      sandbox: unsandboxed,
+      sandboxMode: 'workspace-write',
+      network: false,
       ...overrides,
     }),
     write(rel, content) {

@@ -3,6 +3,7 @@
  * confined to the workspace (realpath; a symlink that leads out is refused).
  */
 import type { z } from 'zod';
+import type { Sandbox, SandboxMode } from '../sandbox/bubblewrap';
 
 /** What the permission policy decides on: reads, writes, or running commands. */
 export type ToolCategory = 'read' | 'write' | 'bash' | 'none';
@@ -14,8 +15,16 @@ export interface ToolContext {
   bashTimeoutMs: number;
   /** Largest output (bytes) a tool returns; longer output is cut with a note saying so. */
   outputCapBytes: number;
-  /** The server's environment, which commands the agent runs start from (its secrets removed). */
+  /**
+   * The server's environment. Commands never inherit it: they get the sandbox's allowlist of
+   * harmless variables taken from it (PATH, locale), never its secrets.
+   */
   env: Record<string, string | undefined>;
+  /** What every command the agent runs goes through. */
+  sandbox: Sandbox;
+  /** The work's policy: how much of the host its commands may touch. */
+  sandboxMode: SandboxMode;
+  network: boolean;
 }
 
 export interface ToolResult {

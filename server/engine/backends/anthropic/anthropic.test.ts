@@ -62,7 +62,7 @@ describe('anthropic backend', () => {
     writeFileSync(image, Buffer.from('fake-jpeg'));
 
     const messages: ModelMessage[] = [
-      { role: 'user', content: [{ type: 'text', text: 'Describe this and list files.' }, { type: 'image', path: image, mimeType: 'image/jpeg' }] },
+      { role: 'user', content: [{ type: 'text', text: 'Describe this and list files.' }, { type: 'image', path: image, workspace: path.dirname(image), mimeType: 'image/jpeg' }] },
       {
         role: 'assistant',
         text: 'A diagram. Listing now.',

@@ -14,7 +14,7 @@
  * writes (we never set cache_control, so they are normally 0), since the engine meters one number.
  */
 import { isRecord, num, str } from '../shared/events';
-import { postStream, probe, readBase64 } from '../shared/http';
+import { postStream, probe, readImageBase64 } from '../shared/http';
 import { modelInfo } from '../shared/models';
 import { readSse } from '../shared/sse';
 import type { Backend, BackendEvent, ModelCallRequest, ModelMessage, ToolSpec } from '../types';
@@ -54,7 +54,7 @@ export async function toAnthropicMessages(messages: ModelMessage[]): Promise<Tur
           // Whitespace-only text blocks are rejected by the API.
           if (p.text.trim() !== '') blocks.push({ type: 'text', text: p.text });
         } else {
-          blocks.push({ type: 'image', source: { type: 'base64', media_type: p.mimeType, data: await readBase64(p.path) } });
+          blocks.push({ type: 'image', source: { type: 'base64', media_type: p.mimeType, data: await readImageBase64(p) } });
         }
       }
       push('user', blocks);

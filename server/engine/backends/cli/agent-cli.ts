@@ -3,7 +3,7 @@
  * Claude Code, Codex and Gemini differ only in their binary, models, argument list and parser.
  */
 import type { Backend, ModelCallRequest } from '../types';
-import { childEnv, cliModels, findExecutable, versionProbe, type CliConfig } from './common';
+import { childEnv, cliModels, findExecutable, homePaths, versionProbe, type CliConfig } from './common';
 import { runProcess, type StreamParser } from './process';
 
 export interface AgentCliSpec {
@@ -13,6 +13,10 @@ export interface AgentCliSpec {
   defaultModels: string[];
   args(request: ModelCallRequest, extraArgs?: string[]): string[];
   parser(): StreamParser;
+  /** Variables of the server's environment the CLI authenticates with (its API key, its config dir). */
+  passEnv: string[];
+  /** Entries of HOME where the CLI keeps its state (login, history); writable in the sandbox. */
+  stateInHome: string[];
 }
 
 export function createAgentCliBackend(spec: AgentCliSpec, config: CliConfig): Backend {
@@ -28,14 +32,17 @@ export function createAgentCliBackend(spec: AgentCliSpec, config: CliConfig): Ba
         bin,
         args: spec.args(request, config.extraArgs),
         cwd: request.workspacePath,
-        env: childEnv(config),
+        env: childEnv(config, spec.passEnv),
+        sandbox: config.sandbox,
+        sandboxMode: request.sandboxMode ?? 'workspace-write',
+        writablePaths: homePaths(config.serverEnv, spec.stateInHome),
         signal: request.signal,
         parser: spec.parser(),
         killGraceMs: config.killGraceMs,
       }),
     health: async () => {
       const resolved = findExecutable(bin, config.serverEnv.PATH);
-      return resolved ? versionProbe(resolved, childEnv(config)) : { ok: false, message: `${bin} not found on PATH` };
+      return resolved ? versionProbe(resolved, childEnv(config, spec.passEnv)) : { ok: false, message: `${bin} not found on PATH` };
     },
   };
 }

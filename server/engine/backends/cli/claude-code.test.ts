@@ -6,6 +6,7 @@ import { collect, isAlive, request, textOf, user, waitFor } from '../shared/test
 import type { ModelMessage } from '../types';
 import { claudeArgs, createClaudeCodeBackend } from './claude-code';
 import { abortAfterFirstEvent, writeFakeCli, type FakeCli } from './fake-cli';
+import { unsandboxed } from '../../tools/test-support';
 
 const SESSION = '8f5b3a2e-7c1d-4e9a-b6f0-2d4c8e1a9b37';
 const j = (o: object) => JSON.stringify(o);
@@ -41,7 +42,7 @@ beforeAll(() => {
   });
 });
 
-const backend = (mode: string, extra: object = {}) => createClaudeCodeBackend({ serverEnv: process.env, bin: fake.bin, env: { FAKE_MODE: mode }, ...extra });
+const backend = (mode: string, extra: object = {}) => createClaudeCodeBackend({ serverEnv: process.env, sandbox: unsandboxed, bin: fake.bin, env: { FAKE_MODE: mode }, ...extra });
 
 describe('claude-code backend', () => {
   it('runs claude -p with stream-json in the workspace and maps its events', async () => {
@@ -67,7 +68,7 @@ describe('claude-code backend', () => {
     const messages: ModelMessage[] = [
       user('create hello.txt'),
       { role: 'assistant', text: 'Created it.', toolCalls: [] },
-      { role: 'user', content: [{ type: 'text', text: 'now read it' }, { type: 'image', path: '/ws/shot.png', mimeType: 'image/png' }] },
+      { role: 'user', content: [{ type: 'text', text: 'now read it' }, { type: 'image', path: '/ws/shot.png', workspace: '/ws', mimeType: 'image/png' }] },
     ];
     const args = claudeArgs({ model: 'default', messages });
     expect(args.slice(0, 5)).toEqual(['-p', '--output-format', 'stream-json', '--verbose', '--']);
@@ -86,12 +87,12 @@ describe('claude-code backend', () => {
 
   it('reports a crash without a result with its exit code and stderr', async () => {
     const crashing = writeFakeCli(dir, 'claude-crash', { ok: [], fail: { stdout: ['Loading…'], stderr: 'Error: Invalid API key · Please run /login\n', code: 1 }, slow: [] });
-    const events = await collect(createClaudeCodeBackend({ serverEnv: process.env, bin: crashing.bin, env: { FAKE_MODE: 'fail' } }).call(request([user('hi')], { workspacePath: dir })));
+    const events = await collect(createClaudeCodeBackend({ serverEnv: process.env, sandbox: unsandboxed, bin: crashing.bin, env: { FAKE_MODE: 'fail' } }).call(request([user('hi')], { workspacePath: dir })));
     expect(events).toEqual([{ type: 'error', message: 'claude-code: exited with code 1: Loading…\nError: Invalid API key · Please run /login' }]);
   });
 
   it('reports a missing binary', async () => {
-    const events = await collect(createClaudeCodeBackend({ serverEnv: process.env, bin: path.join(dir, 'nope') }).call(request([user('hi')], { workspacePath: dir })));
+    const events = await collect(createClaudeCodeBackend({ serverEnv: process.env, sandbox: unsandboxed, bin: path.join(dir, 'nope') }).call(request([user('hi')], { workspacePath: dir })));
     expect(events).toHaveLength(1);
     expect(events[0]!.type === 'error' && events[0]!.message).toMatch(/^claude-code: cannot run .*nope: .*ENOENT/);
   });
@@ -128,6 +129,6 @@ describe('claude-code backend', () => {
     expect(backend('ok').kind).toBe('cli');
     // The fake prints its ok lines for --version too, and exits 0.
     expect((await backend('ok').health()).ok).toBe(true);
-    expect(await createClaudeCodeBackend({ serverEnv: process.env, bin: path.join(dir, 'nope') }).health()).toMatchObject({ ok: false });
+    expect(await createClaudeCodeBackend({ serverEnv: process.env, sandbox: unsandboxed, bin: path.join(dir, 'nope') }).health()).toMatchObject({ ok: false });
   });
 });

@@ -111,7 +111,7 @@ export function createClaudeParser(): StreamParser {
 
 export function createClaudeCodeBackend(config: CliConfig): Backend {
   return createAgentCliBackend(
-    { provider: 'claude-code', displayName: 'Claude Code', defaultBin: 'claude', defaultModels: ['default', 'sonnet', 'opus', 'haiku'], args: claudeArgs, parser: createClaudeParser },
+    { provider: 'claude-code', displayName: 'Claude Code', defaultBin: 'claude', defaultModels: ['default', 'sonnet', 'opus', 'haiku'], args: claudeArgs, parser: createClaudeParser, passEnv: ['ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_BASE_URL', 'CLAUDE_CODE_OAUTH_TOKEN', 'CLAUDE_CONFIG_DIR', 'CLAUDE_CODE_USE_BEDROCK', 'CLAUDE_CODE_USE_VERTEX'], stateInHome: ['.claude', '.claude.json'] },
     config,
   );
 }

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { collect, isAlive, request, textOf, user } from '../shared/testing';
 import { codexArgs, createCodexBackend, createCodexParser } from './codex';
 import { abortAfterFirstEvent, writeFakeCli, type FakeCli } from './fake-cli';
+import { unsandboxed } from '../../tools/test-support';
 
 const j = (o: object) => JSON.stringify(o);
 
@@ -40,7 +41,7 @@ beforeAll(() => {
   });
 });
 
-const backend = (mode: string) => createCodexBackend({ serverEnv: process.env, bin: fake.bin, env: { FAKE_MODE: mode } });
+const backend = (mode: string) => createCodexBackend({ serverEnv: process.env, sandbox: unsandboxed, bin: fake.bin, env: { FAKE_MODE: mode } });
 
 describe('codex backend', () => {
   it('runs codex exec --json in the workspace and maps its items', async () => {

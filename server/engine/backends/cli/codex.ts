@@ -139,7 +139,7 @@ export function createCodexParser(): StreamParser {
 
 export function createCodexBackend(config: CliConfig): Backend {
   return createAgentCliBackend(
-    { provider: 'codex', displayName: 'Codex CLI', defaultBin: 'codex', defaultModels: ['default', 'gpt-5-codex', 'gpt-5'], args: codexArgs, parser: createCodexParser },
+    { provider: 'codex', displayName: 'Codex CLI', defaultBin: 'codex', defaultModels: ['default', 'gpt-5-codex', 'gpt-5'], args: codexArgs, parser: createCodexParser, passEnv: ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'CODEX_HOME'], stateInHome: ['.codex'] },
     config,
   );
 }

@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, realpathSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +7,8 @@ import { collect, isAlive, request, textOf, user, waitFor } from '../shared/test
 import type { ModelMessage } from '../types';
 import { createCommandBackend } from './command';
 import { abortAfterFirstEvent, writeFakeCli, type FakeCli } from './fake-cli';
+import { createSandbox } from '../../sandbox/bubblewrap';
+import { unsandboxed } from '../../tools/test-support';
 
 let dir: string;
 let fake: FakeCli;
@@ -24,7 +27,7 @@ beforeAll(() => {
   });
 });
 
-const backend = (mode: string) => createCommandBackend({ serverEnv: process.env, command: [fake.bin, '--fast'], env: { FAKE_MODE: mode } });
+const backend = (mode: string) => createCommandBackend({ serverEnv: process.env, sandbox: unsandboxed, command: [fake.bin, '--fast'], env: { FAKE_MODE: mode } });
 
 describe('command backend', () => {
   it('feeds the prompt on stdin and maps JSON and plain lines', async () => {
@@ -48,7 +51,7 @@ describe('command backend', () => {
   });
 
   it('runs shell commands given as sh -c, and maps error lines', async () => {
-    const shell = createCommandBackend({ serverEnv: process.env, command: ['/bin/sh', '-c', 'read line; echo "got: $line"; echo \'{"type":"error","message":"nope"}\'; echo never'] });
+    const shell = createCommandBackend({ serverEnv: process.env, sandbox: unsandboxed, command: ['/bin/sh', '-c', 'read line; echo "got: $line"; echo \'{"type":"error","message":"nope"}\'; echo never'] });
     const events = await collect(shell.call(request([user('ping')], { workspacePath: dir })));
     expect(events).toEqual([
       { type: 'text_delta', text: 'got: ping\n' },
@@ -57,7 +60,7 @@ describe('command backend', () => {
   });
 
   it('does not hang on a background process that keeps stdout open after the agent exits', async () => {
-    const leaky = createCommandBackend({ serverEnv: process.env, command: ['/bin/sh', '-c', 'sleep 30 & echo $! > bg.pid; echo done'] });
+    const leaky = createCommandBackend({ serverEnv: process.env, sandbox: unsandboxed, command: ['/bin/sh', '-c', 'sleep 30 & echo $! > bg.pid; echo done'] });
     const started = Date.now();
     const events = await collect(leaky.call(request([user('x')], { workspacePath: dir })));
     expect(events).toEqual([{ type: 'text_delta', text: 'done\n' }]);
@@ -81,7 +84,47 @@ describe('command backend', () => {
 
   it('checks health without running the agent, and refuses an empty command', async () => {
     expect(await backend('ok').health()).toEqual({ ok: true, message: `runs ${fake.bin}` });
-    expect((await createCommandBackend({ serverEnv: process.env, command: [path.join(dir, 'missing')] }).health()).ok).toBe(false);
-    expect(() => createCommandBackend({ serverEnv: process.env, command: [] })).toThrow(/command/);
+    expect((await createCommandBackend({ serverEnv: process.env, sandbox: unsandboxed, command: [path.join(dir, 'missing')] }).health()).ok).toBe(false);
+    expect(() => createCommandBackend({ serverEnv: process.env, sandbox: unsandboxed, command: [] })).toThrow(/command/);
+  });
+});
+
+describe.runIf(createSandbox({ enabled: true, hiddenPaths: [] }).unavailableReason() === null)('command backend in the sandbox', () => {
+  it('runs with the network and a writable workspace, gets the variables it needs and never the server secrets', async () => {
+    const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'command-data-')), 'data');
+    mkdirSync(dataDir);
+    writeFileSync(path.join(dataDir, 'admin-token'), 'admin-token-in-data-dir-0123456789');
+    const listener = net.createServer((socket) => socket.end('reached\n'));
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const { port } = listener.address() as net.AddressInfo;
+    const serverEnv = { ...process.env, ADMIN_TOKEN: 'admin-token-in-env-0123456789', AUTH_SECRET: 'auth-secret-in-env-0123456789abcdef', DATABASE_URL: 'postgres://u:db-password@h/db', MY_AGENT_KEY: 'agent-key-1' };
+    const script = [
+      'cat /proc/1/environ /proc/$PPID/environ | tr "\\0" "\\n"; env',
+      `cat ${dataDir}/admin-token 2>&1`,
+      'echo written > agent-out.txt',
+      `${process.execPath} -e "require('node:net').connect(${port}, '127.0.0.1').pipe(process.stdout)"`,
+    ].join('; ');
+    const agent = createCommandBackend({
+      serverEnv,
+      sandbox: createSandbox({ enabled: true, hiddenPaths: [dataDir] }),
+      command: ['/bin/sh', '-c', script],
+      passEnv: ['MY_AGENT_KEY', 'ADMIN_TOKEN'],
+    });
+    try {
+      const out = textOf(await collect(agent.call(request([user('go')], { workspacePath: dir }))));
+      expect(out).toContain('MY_AGENT_KEY=agent-key-1');
+      expect(out).toContain(`AGENT_WORKSPACE=${dir}`);
+      expect(out).toMatch(/^reached$/m);
+      for (const secret of ['admin-token-in-env', 'admin-token-in-data-dir', 'auth-secret-in-env', 'db-password']) expect(out).not.toContain(secret);
+      expect(readFileSync(path.join(dir, 'agent-out.txt'), 'utf8')).toBe('written\n');
+    } finally {
+      listener.close();
+    }
+  });
+
+  it('reports a missing bubblewrap as the call error, naming the package', async () => {
+    const agent = createCommandBackend({ serverEnv: process.env, sandbox: createSandbox({ enabled: true, hiddenPaths: [] }, '/nonexistent'), command: ['/bin/true'] });
+    const events = await collect(agent.call(request([user('go')], { workspacePath: dir })));
+    expect(events).toEqual([{ type: 'error', message: expect.stringMatching(/^command: tool execution is refused: the sandbox needs bubblewrap .*`bubblewrap` package/s) }]);
   });
 });

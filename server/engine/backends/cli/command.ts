@@ -6,7 +6,9 @@
  *   - stdin: the prompt (see `buildCliPrompt`: the latest user message, preceded by a transcript of
  *     earlier turns when there are any), then EOF;
  *   - env: `AGENT_MODEL` (the model part of the ref), `AGENT_SYSTEM_PROMPT` (when there is one) and
- *     `AGENT_WORKSPACE`, on top of the server's environment (`serverEnv`).
+ *     `AGENT_WORKSPACE`, on top of the sandbox's allowlist, HOME and the variables named in
+ *     `passEnv` (from the environment: `AGENT_COMMAND_ENV`, a comma list) — never the server's secrets.
+ *   - the sandbox, with the network on and the workspace as the policy's sandbox mode says.
  *
  * Each stdout line that is a JSON object with a known `type` is mapped:
  *   {"type":"text","text":"…"}                          → text_delta
@@ -25,6 +27,8 @@ const LABEL = 'command';
 export interface CommandConfig extends Omit<CliConfig, 'bin' | 'extraArgs'> {
   /** argv of the agent program; the first element is the executable. */
   command: string[];
+  /** Variables of the server's environment the program needs (its API key). */
+  passEnv?: string[];
 }
 
 export function createCommandParser(): StreamParser {
@@ -68,11 +72,13 @@ export function createCommandBackend(config: CommandConfig): Backend {
         args,
         cwd: request.workspacePath,
         env: {
-          ...childEnv(config),
+          ...childEnv(config, config.passEnv),
           AGENT_MODEL: request.model,
           AGENT_WORKSPACE: request.workspacePath,
           ...(request.system ? { AGENT_SYSTEM_PROMPT: request.system } : {}),
         },
+        sandbox: config.sandbox,
+        sandboxMode: request.sandboxMode ?? 'workspace-write',
         stdin: buildCliPrompt(request.messages),
         signal: request.signal,
         parser: createCommandParser(),

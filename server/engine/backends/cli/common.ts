@@ -7,19 +7,23 @@ import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
 import { isRecord, latestUserIndex, userText } from '../shared/events';
 import { modelInfo } from '../shared/models';
+import { sandboxEnv, type Sandbox } from '../../sandbox/bubblewrap';
 import type { ModelInfo, ModelMessage } from '../types';
 
 export interface CliConfig {
   /**
-   * The server's environment: the subprocess inherits it (it carries the CLI's own auth), and a
-   * bare `bin` is looked up on its PATH.
+   * The server's environment. The subprocess never inherits it: it gets the sandbox's allowlist,
+   * HOME, the network settings and the variables its CLI authenticates with (`passEnv`) taken from
+   * it. A bare `bin` is looked up on its PATH.
    */
   serverEnv: Record<string, string | undefined>;
+  /** What the agent process runs in. */
+  sandbox: Sandbox;
   /** The executable: a name looked up on PATH, or a path. Defaults to the CLI's usual name. */
   bin?: string;
   /** Models offered as `<provider>:<model>`; `default` means "pass no model flag". */
   models?: string[];
-  /** Extra environment for the subprocess, on top of `serverEnv`. */
+  /** Extra environment for the subprocess, set as given. */
   env?: Record<string, string>;
   /** Extra arguments placed before the prompt, e.g. `['--sandbox', 'workspace-write']` for codex. */
   extraArgs?: string[];
@@ -92,7 +96,7 @@ export function findExecutable(name: string, pathVar: string | undefined): strin
  * Health probe for a CLI: `<bin> --version` must exit 0 within a few seconds. stdin is /dev/null so
  * a CLI that reads piped input cannot hang the probe.
  */
-export function versionProbe(bin: string, env: NodeJS.ProcessEnv, timeoutMs = 5000): Promise<{ ok: boolean; message: string }> {
+export function versionProbe(bin: string, env: Record<string, string>, timeoutMs = 5000): Promise<{ ok: boolean; message: string }> {
   return new Promise((resolve) => {
     let output = '';
     let settled = false;
@@ -103,7 +107,7 @@ export function versionProbe(bin: string, env: NodeJS.ProcessEnv, timeoutMs = 50
       resolve(result);
     };
     const firstLine = (s: string) => s.trim().split('\n')[0] ?? '';
-    const child = spawn(bin, ['--version'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(bin, ['--version'], { env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
     const timer = setTimeout(() => {
@@ -168,8 +172,44 @@ export class TextJoiner {
   }
 }
 
-/** Env for a subprocess: the server's environment plus the backend's configured extras. */
-export function childEnv(config: Pick<CliConfig, 'serverEnv' | 'env'>): NodeJS.ProcessEnv {
-  // Node's type wants NODE_ENV (Next's typings make it required); a plain copy may lack it.
-  return { ...config.serverEnv, ...config.env } as NodeJS.ProcessEnv;
+/** How an agent process reaches its API: proxies and extra CA certificates. */
+const NETWORK_ENV = ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'ALL_PROXY', 'http_proxy', 'https_proxy', 'no_proxy', 'all_proxy', 'NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'SSL_CERT_DIR'];
+
+/**
+ * The server's own secrets. An agent never gets them, even if a configuration names one in its
+ * pass-through list by mistake: with any of them a prompt-injected agent would own the server.
+ */
+export const SERVER_SECRETS = new Set([
+  'ADMIN_TOKEN',
+  'BRIDGE_AUTH_TOKEN',
+  'HARNESS_AUTH_TOKEN',
+  'AEGIS_AUTH_TOKEN',
+  'AUTOPACK_API_KEY',
+  'AUTH_SECRET',
+  'SECRETS_KEY',
+  'DATABASE_URL',
+  'GITHUB_CLIENT_SECRET',
+  'GOOGLE_CLIENT_SECRET',
+  'OIDC_CLIENT_SECRET',
+]);
+
+/**
+ * The environment of an agent process: the sandbox's allowlist, HOME (where the CLI keeps its
+ * login), the network settings and the variables the CLI needs (`passEnv`, e.g. its API key), then
+ * the backend's configured extras. Nothing else of the server's environment.
+ */
+export function childEnv(config: Pick<CliConfig, 'serverEnv' | 'env'>, passEnv: readonly string[] = []): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const name of ['HOME', 'USER', ...NETWORK_ENV, ...passEnv]) {
+    const value = config.serverEnv[name];
+    if (value !== undefined && !SERVER_SECRETS.has(name)) picked[name] = value;
+  }
+  const extra = Object.fromEntries(Object.entries(config.env ?? {}).filter(([name]) => !SERVER_SECRETS.has(name)));
+  return sandboxEnv(config.serverEnv, { ...picked, ...extra });
+}
+
+/** A CLI's own state (`~/.claude`, …): writable in the sandbox when it exists, so the CLI keeps its login and history. */
+export function homePaths(serverEnv: Record<string, string | undefined>, names: readonly string[]): string[] {
+  const home = serverEnv.HOME;
+  return home ? names.map((name) => path.join(home, name)) : [];
 }

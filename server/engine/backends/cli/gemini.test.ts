@@ -4,6 +4,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { collect, isAlive, request, textOf, user } from '../shared/testing';
 import { abortAfterFirstEvent, writeFakeCli, type FakeCli } from './fake-cli';
+import { unsandboxed } from '../../tools/test-support';
 import { createGeminiBackend, createGeminiParser, geminiArgs } from './gemini';
 
 const j = (o: object) => JSON.stringify(o);
@@ -41,7 +42,7 @@ beforeAll(() => {
   });
 });
 
-const backend = (mode: string) => createGeminiBackend({ serverEnv: process.env, bin: fake.bin, env: { FAKE_MODE: mode } });
+const backend = (mode: string) => createGeminiBackend({ serverEnv: process.env, sandbox: unsandboxed, bin: fake.bin, env: { FAKE_MODE: mode } });
 
 describe('gemini backend', () => {
   it('runs gemini headless with stream-json and maps its events', async () => {

@@ -102,7 +102,7 @@ export function createGeminiParser(): StreamParser {
 
 export function createGeminiBackend(config: CliConfig): Backend {
   return createAgentCliBackend(
-    { provider: 'gemini', displayName: 'Gemini CLI', defaultBin: 'gemini', defaultModels: ['default', 'gemini-2.5-pro', 'gemini-2.5-flash'], args: geminiArgs, parser: createGeminiParser },
+    { provider: 'gemini', displayName: 'Gemini CLI', defaultBin: 'gemini', defaultModels: ['default', 'gemini-2.5-pro', 'gemini-2.5-flash'], args: geminiArgs, parser: createGeminiParser, passEnv: ['GEMINI_API_KEY', 'GOOGLE_API_KEY', 'GOOGLE_CLOUD_PROJECT', 'GOOGLE_CLOUD_LOCATION', 'GOOGLE_GENAI_USE_VERTEXAI', 'GOOGLE_APPLICATION_CREDENTIALS'], stateInHome: ['.gemini'] },
     config,
   );
 }

@@ -12,12 +12,18 @@
  * If such a straggler still holds our stdout open, we stop waiting for it a moment after the leader's
  * exit and kill the group then, so a call can never hang on an orphan.
  *
+ * The process runs in the sandbox (bubblewrap, with the network it needs for its own API): the group
+ * leader is then bubblewrap, and killing it takes the sandbox's PID namespace down with everything
+ * in it.
+ *
  * Because detached groups do not die with the server, groups still running when the server process
  * exits are SIGKILLed from an `exit` hook (a SIGKILLed server cannot run it, of course).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { statSync } from 'node:fs';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { SandboxUnavailableError, type Sandbox, type SandboxedCommand, type SandboxMode } from '../../sandbox/bubblewrap';
 import type { BackendEvent } from '../types';
 
 export interface ProcessExit {
@@ -41,7 +47,12 @@ export interface RunOptions {
   bin: string;
   args: string[];
   cwd: string;
-  env: NodeJS.ProcessEnv;
+  env: Record<string, string>;
+  sandbox: Sandbox;
+  /** The work's sandbox mode; the network is always on (the agent talks to its own API). */
+  sandboxMode: SandboxMode;
+  /** The CLI's own state (its login): writable in the sandbox. */
+  writablePaths?: readonly string[];
   /** Written to stdin, which is then closed. Without it stdin is /dev/null, so no CLI waits on it. */
   stdin?: string;
   signal: AbortSignal;
@@ -104,11 +115,31 @@ export async function* runProcess(options: RunOptions): AsyncGenerator<BackendEv
     return queue.shift()!;
   };
 
-  let child: ChildProcess;
+  let command: SandboxedCommand;
   try {
-    child = spawn(bin, args, {
+    command = options.sandbox.wrap({
+      bin,
+      args,
       cwd,
       env: options.env,
+      mode: options.sandboxMode,
+      workspace: cwd,
+      network: true,
+      writablePaths: options.writablePaths,
+      // An agent installed under /tmp would otherwise vanish behind the sandbox's private /tmp.
+      readablePaths: path.isAbsolute(bin) ? [path.dirname(bin)] : [],
+    });
+  } catch (err) {
+    if (!(err instanceof SandboxUnavailableError)) throw err;
+    yield { type: 'error', message: `${label}: ${err.message}` };
+    return;
+  }
+
+  let child: ChildProcess;
+  try {
+    child = spawn(command.bin, command.args, {
+      cwd: command.cwd,
+      env: command.env as NodeJS.ProcessEnv,
       detached: true,
       stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });

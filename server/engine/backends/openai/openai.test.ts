@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -58,7 +58,7 @@ describe('openai backend', () => {
     writeFileSync(image, Buffer.from([0x89, 0x50, 0x4e, 0x47]));
 
     const messages: ModelMessage[] = [
-      { role: 'user', content: [{ type: 'text', text: 'What is in this picture?' }, { type: 'image', path: image, mimeType: 'image/png' }] },
+      { role: 'user', content: [{ type: 'text', text: 'What is in this picture?' }, { type: 'image', path: image, workspace: path.dirname(image), mimeType: 'image/png' }] },
       { role: 'assistant', text: 'Let me look.', toolCalls: [{ id: 'call_prev', name: 'bash', input: { command: 'ls' } }] },
       { role: 'tool', toolCallId: 'call_prev', toolName: 'bash', output: 'shot.png\n', isError: false },
       { role: 'assistant', text: '', toolCalls: [{ id: 'call_bad', name: 'bash', input: { command: 'false' } }] },
@@ -201,9 +201,22 @@ describe('openai backend', () => {
 
   it('reports an unreadable image instead of sending the request', async () => {
     server = await startServer((_req, res) => res.end());
-    const messages: ModelMessage[] = [{ role: 'user', content: [{ type: 'image', path: '/nonexistent/x.png', mimeType: 'image/png' }] }];
+    const messages: ModelMessage[] = [{ role: 'user', content: [{ type: 'image', path: '/nonexistent/x.png', workspace: '/nonexistent', mimeType: 'image/png' }] }];
     const events = await collect(createOpenAIBackend({ baseUrl: server.url }).call(request(messages)));
-    expect(events[0]!.type === 'error' && events[0]!.message).toMatch(/cannot prepare the request: .*ENOENT/);
+    expect(events[0]!.type === 'error' && events[0]!.message).toMatch(/cannot prepare the request: the workspace \/nonexistent does not exist/);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('refuses an image ref that has become a symlink out of the workspace since it was posted', async () => {
+    server = await startServer((_req, res) => res.end());
+    const base = mkdtempSync(path.join(tmpdir(), 'openai-image-'));
+    const workspace = path.join(base, 'ws');
+    mkdirSync(workspace);
+    writeFileSync(path.join(base, 'secret.png'), 'host secret');
+    symlinkSync(path.join(base, 'secret.png'), path.join(workspace, 'shot.png'));
+    const messages: ModelMessage[] = [{ role: 'user', content: [{ type: 'image', path: path.join(workspace, 'shot.png'), workspace, mimeType: 'image/png' }] }];
+    const events = await collect(createOpenAIBackend({ baseUrl: server.url }).call(request(messages)));
+    expect(events).toEqual([{ type: 'error', message: expect.stringMatching(/cannot prepare the request: .*leads outside the workspace through a symbolic link/) }]);
     expect(server.requests).toHaveLength(0);
   });
 

@@ -12,7 +12,7 @@
  * estimate so metering always has numbers.
  */
 import { conversationChars, estimateTokens, isRecord, num, str } from '../shared/events';
-import { postStream, probe, readBase64 } from '../shared/http';
+import { postStream, probe, readImageBase64 } from '../shared/http';
 import { modelInfo } from '../shared/models';
 import { readSse } from '../shared/sse';
 import type { Backend, BackendEvent, ModelCallRequest, ModelMessage, ToolSpec } from '../types';
@@ -42,7 +42,7 @@ export async function toChatMessages(system: string | undefined, messages: Model
       const parts: unknown[] = [];
       for (const p of m.content) {
         if (p.type === 'text') parts.push({ type: 'text', text: p.text });
-        else parts.push({ type: 'image_url', image_url: { url: `data:${p.mimeType};base64,${await readBase64(p.path)}` } });
+        else parts.push({ type: 'image_url', image_url: { url: `data:${p.mimeType};base64,${await readImageBase64(p)}` } });
       }
       out.push({ role: 'user', content: parts });
     } else if (m.role === 'assistant') {

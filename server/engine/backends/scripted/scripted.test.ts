@@ -39,7 +39,7 @@ describe('scripted backend', () => {
     const messages: ModelMessage[] = [
       user('first'),
       { role: 'assistant', text: 'echo: first', toolCalls: [] },
-      { role: 'user', content: [{ type: 'text', text: 'second' }, { type: 'image', path: '/w/a.png', mimeType: 'image/png' }, { type: 'text', text: 'part' }] },
+      { role: 'user', content: [{ type: 'text', text: 'second' }, { type: 'image', path: '/w/a.png', workspace: '/w', mimeType: 'image/png' }, { type: 'text', text: 'part' }] },
     ];
     expect(textOf(await collect(backend.call(request(messages))))).toBe('echo: second\npart');
   });

@@ -3,6 +3,8 @@
  * `error` event the engine shows to users.
  */
 import { readFile } from 'node:fs/promises';
+import { resolveInWorkspace } from '../../tools/workspace-path';
+import type { ImagePart } from '../types';
 import { describeError, isRecord, redact, str } from './events';
 
 /** Pulls the human message out of the error bodies providers send (OpenAI, Anthropic, Ollama, vLLM). */
@@ -86,7 +88,12 @@ export async function probe(
   }
 }
 
-/** Reads a workspace image as base64 for inlining in a request. */
-export async function readBase64(path: string): Promise<string> {
-  return (await readFile(path)).toString('base64');
+/**
+ * Reads a workspace image as base64 for inlining in a request. Confined when read, not only when
+ * the ref was posted: the file may since have been replaced by a symlink to a host secret, which
+ * would otherwise be sent to the model provider.
+ */
+export async function readImageBase64(image: ImagePart): Promise<string> {
+  const file = await resolveInWorkspace(image.workspace, image.path);
+  return (await readFile(file)).toString('base64');
 }
