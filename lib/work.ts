@@ -24,11 +24,11 @@ export const RUN_TERMINAL_EVENTS: ReadonlySet<string> = new Set(['run_succeeded'
 
 /** What each named profile lets the agent do, in the order the dashboard offers them (`default` first). */
 export const PROFILES: Record<ProfileName, PermissionPolicy> = {
-  default: { profile: 'default', read: 'allow', write: 'ask', bash: 'ask' },
-  trusted: { profile: 'trusted', read: 'allow', write: 'allow', bash: 'allow' },
-  'accept-edits': { profile: 'accept-edits', read: 'allow', write: 'allow', bash: 'ask' },
-  'read-only': { profile: 'read-only', read: 'allow', write: 'deny', bash: 'deny' },
-  strict: { profile: 'strict', read: 'ask', write: 'ask', bash: 'ask' },
+  default: { profile: 'default', read: 'allow', write: 'ask', bash: 'ask', sandbox: 'workspace-write', network: false },
+  trusted: { profile: 'trusted', read: 'allow', write: 'allow', bash: 'allow', sandbox: 'workspace-write', network: false },
+  'accept-edits': { profile: 'accept-edits', read: 'allow', write: 'allow', bash: 'ask', sandbox: 'workspace-write', network: false },
+  'read-only': { profile: 'read-only', read: 'allow', write: 'deny', bash: 'deny', sandbox: 'read-only', network: false },
+  strict: { profile: 'strict', read: 'ask', write: 'ask', bash: 'ask', sandbox: 'workspace-write', network: false },
 };
 
 export const PROFILE_NAMES = Object.keys(PROFILES) as ProfileName[];
