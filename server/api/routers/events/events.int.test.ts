@@ -13,7 +13,7 @@ let s: TestServer;
 let workspace: string;
 
 beforeAll(async () => {
-  s = await startTestServer();
+  s = await startTestServer({ SIGNUP_ENABLED: '1' });
   workspace = path.join(s.dataDir, 'workspaces', 'events');
   fs.mkdirSync(workspace, { recursive: true });
 });
