@@ -17,6 +17,7 @@ export const SCOPES = [
   'pair:start',
   'sessions:read',
   'sessions:write',
+  'keys:write',
   'admin',
 ] as const satisfies readonly Scope[];
 

@@ -92,4 +92,25 @@ describe('parseEnv', () => {
     });
     expect(() => parseEnv({ RATE_LIMIT_ANONYMOUS_PER_MINUTE: '-1' })).toThrow(/RATE_LIMIT_ANONYMOUS_PER_MINUTE/);
   });
+
+  it('keeps sign-up closed unless SIGNUP_ENABLED opens it', () => {
+    expect(parseEnv({}).signupEnabled).toBe(false);
+    expect(parseEnv({ SIGNUP_ENABLED: '1' }).signupEnabled).toBe(true);
+    expect(parseEnv({ SIGNUP_ENABLED: '0' }).signupEnabled).toBe(false);
+    expect(() => parseEnv({ SIGNUP_ENABLED: 'maybe' })).toThrow(/SIGNUP_ENABLED/);
+  });
+
+  it('gives new users the workload scopes unless SIGNUP_SCOPES says otherwise, never admin', () => {
+    expect([...parseEnv({}).signupScopes].sort()).toEqual(['backends:read', 'runs:cancel', 'runs:read', 'runs:submit', 'sessions:read', 'sessions:write']);
+    expect(parseEnv({ SIGNUP_SCOPES: 'runs:read, sessions:read' }).signupScopes).toEqual(['runs:read', 'sessions:read']);
+    expect(() => parseEnv({ SIGNUP_SCOPES: 'runs:read root' })).toThrow(/SIGNUP_SCOPES: unknown scope root/);
+    expect(() => parseEnv({ SIGNUP_SCOPES: 'admin' })).toThrow(/SIGNUP_SCOPES: admin/);
+  });
+
+  it('reads SECRETS_KEY as 32 bytes of hex or base64', () => {
+    expect(parseEnv({}).secretsKey).toBeUndefined();
+    expect(parseEnv({ SECRETS_KEY: 'ab'.repeat(32) }).secretsKey).toEqual(Buffer.alloc(32, 0xab));
+    expect(parseEnv({ SECRETS_KEY: Buffer.alloc(32, 7).toString('base64') }).secretsKey).toEqual(Buffer.alloc(32, 7));
+    expect(() => parseEnv({ SECRETS_KEY: 'too-short' })).toThrow(/SECRETS_KEY: must be 32 bytes/);
+  });
 });

@@ -6,6 +6,7 @@
 import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import { isScope, USER_SCOPES, type Scope } from './auth/scopes';
 
 const LOOPBACK_NAMES = new Set(['localhost', '::1']);
 
@@ -37,10 +38,10 @@ const rawSchema = z.object({
   AUTH_DISABLED: flag,
   AUTH_SECRET: optionalString.refine((v) => !v || v.length >= 32, { message: 'must be at least 32 characters' }),
   PUBLIC_URL: optionalString.refine((v) => !v || /^https?:\/\//.test(v), { message: 'must be an http(s) URL' }),
-  SIGNUP_ENABLED: z
-    .enum(['1', '0', 'true', 'false', ''])
-    .optional()
-    .transform((v) => v === undefined || v === '' || v === '1' || v === 'true'),
+  // Closed unless opened deliberately: a new user may submit work, which is close to having a shell.
+  SIGNUP_ENABLED: flag,
+  SIGNUP_SCOPES: optionalString,
+  SECRETS_KEY: optionalString,
   GITHUB_CLIENT_ID: optionalString,
   GITHUB_CLIENT_SECRET: optionalString,
   GOOGLE_CLIENT_ID: optionalString,
@@ -111,6 +112,10 @@ export interface Env {
   authSecret: string | undefined;
   publicUrl: string;
   signupEnabled: boolean;
+  /** What a user who is not an admin may do (SIGNUP_SCOPES; the workload scopes by default). */
+  signupScopes: readonly Scope[];
+  /** The 32-byte key everything encrypted at rest is sealed with; generated under dataDir when unset. */
+  secretsKey: Buffer | undefined;
   oauthProviders: OAuthProviderConfig[];
   killSwitches: { phase6Metrics: boolean; consolidatedMetrics: boolean };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -181,6 +186,27 @@ function allowedHosts(raw: string | undefined, problems: string[]): AllowedHost[
   return hosts;
 }
 
+function signupScopes(raw: string | undefined, problems: string[]): Scope[] {
+  if (raw === undefined) return [...USER_SCOPES];
+  const names = raw.split(/[\s,]+/).filter(Boolean);
+  const unknown = names.filter((n) => !isScope(n));
+  if (unknown.length) problems.push(`SIGNUP_SCOPES: unknown scope ${unknown.join(', ')}`);
+  // Admin is granted by the bootstrap token holder, never by signing up.
+  if (names.includes('admin')) problems.push('SIGNUP_SCOPES: admin cannot be granted by sign-up');
+  return [...new Set(names.filter(isScope))];
+}
+
+/** A 32-byte key given as 64 hex digits or as base64 / base64url. */
+function secretsKey(raw: string | undefined, problems: string[]): Buffer | undefined {
+  if (raw === undefined) return undefined;
+  const key = /^[0-9a-f]{64}$/i.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, /[-_]/.test(raw) ? 'base64url' : 'base64');
+  if (key.length !== 32) {
+    problems.push('SECRETS_KEY: must be 32 bytes, as 64 hex digits or base64 (e.g. `openssl rand -base64 32`)');
+    return undefined;
+  }
+  return key;
+}
+
 function oauthProviders(raw: z.infer<typeof rawSchema>, problems: string[]): OAuthProviderConfig[] {
   const providers: OAuthProviderConfig[] = [];
   const pair = (id: OAuthProviderConfig['id'], name: string, clientId?: string, secret?: string, issuer?: string) => {
@@ -227,6 +253,8 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   }
   const providers = oauthProviders(raw, problems);
   const hosts = allowedHosts(raw.ALLOWED_HOSTS, problems);
+  const scopesForSignup = signupScopes(raw.SIGNUP_SCOPES, problems);
+  const sealingKey = secretsKey(raw.SECRETS_KEY, problems);
   if (problems.length) throw new EnvError(problems);
 
   const shownHost = raw.HOST === '0.0.0.0' || raw.HOST === '::' ? '127.0.0.1' : raw.HOST;
@@ -242,6 +270,8 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     authSecret: raw.AUTH_SECRET,
     publicUrl: raw.PUBLIC_URL ?? `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${raw.PORT}`,
     signupEnabled: raw.SIGNUP_ENABLED,
+    signupScopes: scopesForSignup,
+    secretsKey: sealingKey,
     oauthProviders: providers,
     killSwitches: {
       phase6Metrics: raw.AUTOPACK_ENABLE_PHASE6_METRICS,

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { openDatabase, type Database, type Db } from '@/db/client';
 import { loadAdminToken, type AdminToken } from './auth/admin-token';
 import { createAuth, type Auth } from './auth/better-auth';
+import { loadSecrets, type Secrets } from './auth/secrets';
 import type { Env } from './env';
 import { VERSION } from './version';
 import { discoverBackends, type BackendRegistry } from './engine/backends/registry';
@@ -21,6 +22,8 @@ export interface Services {
   db: Db;
   auth: Auth;
   adminToken: AdminToken;
+  /** Encryption and token hashing for everything kept at rest. */
+  secrets: Secrets;
   startedAt: Date;
   version: string;
   bus: EventBus;
@@ -58,13 +61,15 @@ export async function createServices(env: Env, opts: ServiceOptions = {}): Promi
     const backends = discoverBackends(env.backendEnv, sandbox);
     const log = opts.log ?? { error: (m: string, e?: unknown) => console.error(m, e) };
     const detachFanout = env.databaseUrl ? await attachPostgresFanout(bus, env.databaseUrl, database.db) : async () => {};
+    const secrets = loadSecrets({ dataDir: env.dataDir, secretsKey: env.secretsKey, authSecret: env.authSecret });
     const engine = new Engine({ db: database.db, bus, env, backends, sandbox, processId: bus.processId, log }, database);
     await engine.start({ worker: opts.worker ?? true });
     return {
       env,
       database,
       db: database.db,
-      auth: createAuth(database.db, env),
+      auth: createAuth(database.db, env, secrets),
+      secrets,
       adminToken: loadAdminToken(env.dataDir, env.adminToken),
       startedAt: new Date(),
       version: VERSION,

@@ -4,3 +4,4 @@ export * from './events';
 export * from './work';
 export * from './usage';
 export * from './models';
+export * from './audit';

@@ -139,7 +139,7 @@ beforeAll(async () => {
   s = await startTestServer({ SIGNUP_ENABLED: '1' });
   const userA = await register('alice');
   const b = await register('bob');
-  userB = { kind: 'user', id: b.id, userId: b.id, ownerId: b.id, name: 'bob', scopes: new Set(USER_SCOPES) };
+  userB = { kind: 'user', id: b.id, userId: b.id, ownerId: b.id, name: 'bob', scopes: new Set(USER_SCOPES), credentials: [] };
 
   const asA = { token: userA.token };
   const session = await (await s.fetch('/v1/sessions', { ...asA, method: 'POST', json: { workspace_path: userA.root } })).json();

@@ -1,5 +1,6 @@
 /** The canonical tRPC API: what the dashboard and the TypeScript SDK call. */
 import { apiKeysRouter } from './routers/api-keys/router';
+import { auditRouter } from './routers/audit/router';
 import { authRouter } from './routers/auth/router';
 import { systemRouter } from './routers/system/router';
 import { approvalsRouter } from './routers/approvals/router';
@@ -14,6 +15,7 @@ import { router } from './trpc';
 export const appRouter = router({
   auth: authRouter,
   apiKeys: apiKeysRouter,
+  audit: auditRouter,
   system: systemRouter,
   runs: runsRouter,
   sessions: sessionsRouter,

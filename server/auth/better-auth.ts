@@ -3,9 +3,6 @@
  * its server API from the dialect endpoints; the rest of better-auth's own routes (OAuth callbacks,
  * get-session, sign-out) are mounted under /api/auth for the dashboard.
  */
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import { apiKey } from '@better-auth/api-key';
 import { betterAuth } from 'better-auth';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
@@ -13,24 +10,17 @@ import { genericOAuth, username } from 'better-auth/plugins';
 import * as schema from '@/db/schema';
 import type { Db } from '@/db/client';
 import type { Env } from '@/server/env';
+import { recordAudit } from '@/server/core/audit/record-audit';
+import { hashSessionTokens } from './hashed-sessions';
+import type { Secrets } from './secrets';
 
 export const API_KEY_PREFIX = 'sb_';
 
-function loadSecret(env: Env): string {
-  if (env.authSecret) return env.authSecret;
-  const file = path.join(env.dataDir, 'auth-secret');
-  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
-  const secret = randomBytes(32).toString('base64url');
-  fs.mkdirSync(env.dataDir, { recursive: true, mode: 0o700 });
-  fs.writeFileSync(file, `${secret}\n`, { mode: 0o600 });
-  return secret;
-}
-
-export function createAuth(db: Db, env: Env) {
+export function createAuth(db: Db, env: Env, secrets: Secrets) {
   const social = Object.fromEntries(
     env.oauthProviders
       .filter((p) => p.id !== 'oidc')
-      .map((p) => [p.id, { clientId: p.clientId, clientSecret: p.clientSecret }]),
+      .map((p) => [p.id, { clientId: p.clientId, clientSecret: p.clientSecret, disableSignUp: !env.signupEnabled }]),
   );
   const oidc = env.oauthProviders.find((p) => p.id === 'oidc');
 
@@ -40,8 +30,11 @@ export function createAuth(db: Db, env: Env) {
     logger: { disabled: env.logLevel !== 'debug', level: 'debug' },
     baseURL: env.publicUrl,
     basePath: '/api/auth',
-    secret: loadSecret(env),
-    database: drizzleAdapter(db, { provider: 'pg', schema }),
+    secret: secrets.authSecret,
+    // The session table keeps token hashes only; the raw token lives in the client's cookie or header.
+    database: hashSessionTokens(drizzleAdapter(db, { provider: 'pg', schema }), secrets.hashToken),
+    // Access and refresh tokens from OAuth providers are stored encrypted, never as issued.
+    account: { encryptOAuthTokens: true },
     emailAndPassword: {
       enabled: true,
       minPasswordLength: 8,
@@ -55,6 +48,19 @@ export function createAuth(db: Db, env: Env) {
       },
     },
     session: { expiresIn: 60 * 60 * 24 * 7, updateAge: 60 * 60 * 24 },
+    databaseHooks: {
+      session: {
+        create: {
+          // Every better-auth sign-in (password, sign-up, an OAuth callback) creates a session: one
+          // place to record them all.
+          after: async (session, ctx) => {
+            const method = signInMethod(ctx?.path);
+            const actor = { kind: 'user' as const, id: session.userId, ownerId: session.userId };
+            await recordAudit(db, actor, method === 'register' ? 'auth.registered' : 'auth.signed_in', { kind: 'session', id: session.id, detail: { method } });
+          },
+        },
+      },
+    },
     // Switchboard applies its own per-dialect limits; better-auth's in-memory limiter would not be
     // shared between processes anyway.
     rateLimit: { enabled: false },
@@ -82,6 +88,8 @@ export function createAuth(db: Db, env: Env) {
                   discoveryUrl: `${oidc.issuer!.replace(/\/$/, '')}/.well-known/openid-configuration`,
                   scopes: ['openid', 'email', 'profile'],
                   pkce: true,
+                  // A closed server lets no one in by signing in with a new OIDC identity either.
+                  disableSignUp: !env.signupEnabled,
                 },
               ],
             }),
@@ -89,6 +97,12 @@ export function createAuth(db: Db, env: Env) {
         : []),
     ],
   });
+}
+
+function signInMethod(path: string | undefined): 'oauth' | 'register' | 'password' {
+  if (path?.includes('callback')) return 'oauth';
+  if (path?.includes('sign-up')) return 'register';
+  return 'password';
 }
 
 export type Auth = ReturnType<typeof createAuth>;

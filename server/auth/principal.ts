@@ -19,12 +19,23 @@ export interface Principal {
   ownerId?: string;
   /** The session token, for logout. */
   sessionToken?: string;
+  /**
+   * The credentials the request stands on, innermost first (`admin`, `apikey:<id>`,
+   * `session:<id>`, then any `token-session:<id>` / `ticket:<id>` wrapped around them). Revoking any
+   * one of them ends what this principal opened (its streams).
+   */
+  credentials: readonly string[];
 }
 
 export const ADMIN_PRINCIPAL_ID = 'admin';
 
+/** The bootstrap token as a credential reference (it is never revoked, only replaced at restart). */
+export const ADMIN_CREDENTIAL = 'admin';
+export const apiKeyCredential = (keyId: string) => `apikey:${keyId}`;
+export const sessionCredential = (sessionId: string) => `session:${sessionId}`;
+
 export function adminPrincipal(name = 'admin'): Principal {
-  return { kind: 'admin', id: ADMIN_PRINCIPAL_ID, name, scopes: new Set(SCOPES), ownerId: ADMIN_PRINCIPAL_ID };
+  return { kind: 'admin', id: ADMIN_PRINCIPAL_ID, name, scopes: new Set(SCOPES), ownerId: ADMIN_PRINCIPAL_ID, credentials: [ADMIN_CREDENTIAL] };
 }
 
 export function can(principal: Principal | null | undefined, scope: Scope): boolean {

@@ -12,6 +12,7 @@ export const SCOPES = [
   'pair:start',
   'sessions:read',
   'sessions:write',
+  'keys:write',
   'admin',
 ] as const;
 
@@ -30,6 +31,12 @@ export const USER_SCOPES: readonly Scope[] = [
   'sessions:read',
   'sessions:write',
 ];
+
+/**
+ * What every signed-in user holds whatever SIGNUP_SCOPES says: managing their own API keys. A key
+ * holds it only when it was given it explicitly.
+ */
+export const ACCOUNT_SCOPES: readonly Scope[] = ['keys:write'];
 
 export function hasScope(granted: ReadonlySet<Scope>, needed: Scope): boolean {
   return granted.has(needed) || granted.has('admin');

@@ -30,6 +30,11 @@ export interface SseStream {
    * per event and shared by every subscriber using that shape (fan-out to many readers).
    */
   shape?: string;
+  /**
+   * Registers the stream so revoking the credential that opened it closes it: called once the
+   * stream is open with the function that closes it; returns the function that unregisters it.
+   */
+  untilRevoked?: (close: () => void) => () => void;
 }
 
 const frameCache = new WeakMap<StoredEvent, Map<string, string | null>>();
@@ -90,12 +95,14 @@ export async function writeSse(res: ServerResponse, stream: SseStream, deps: { d
   });
   res.write(': stream open\n\n');
   const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), heartbeatMs);
+  const release = stream.untilRevoked?.(() => controller.abort());
   try {
     for await (const event of followStream(deps.db, deps.bus, stream.streamId, { fromSeq: stream.fromSeq, signal: controller.signal, until: stream.closeAfter })) {
       const text = frameText(stream, event);
       if (text) res.write(text);
     }
   } finally {
+    release?.();
     clearInterval(heartbeat);
     if (!res.writableEnded) res.end();
   }

@@ -21,6 +21,11 @@ export interface WebSocketStream {
    * once rather than wait for an event that cannot come.
    */
   ended?: boolean;
+  /**
+   * Registers the stream so revoking the credential that opened it closes it: called once the
+   * stream is open with the function that closes it; returns the function that unregisters it.
+   */
+  untilRevoked?: (close: () => void) => () => void;
 }
 
 export const KEEP_ALIVE_MS = 15_000;
@@ -48,6 +53,7 @@ export async function writeWebSocket(
     answered = false;
     ws.ping();
   }, opts.keepAliveMs ?? KEEP_ALIVE_MS);
+  const release = stream.untilRevoked?.(() => ws.close(4401, 'credential revoked'));
   try {
     if (!stream.ended) {
       for await (const event of followStream(deps.db, deps.bus, stream.streamId, { fromSeq: stream.fromSeq, signal: controller.signal, until: stream.closeAfter })) {
@@ -60,6 +66,7 @@ export async function writeWebSocket(
   } catch {
     ws.terminate();
   } finally {
+    release?.();
     clearInterval(keepAlive);
   }
 }

@@ -3,7 +3,7 @@ import { startTestServer, type TestServer } from '@/server/testing/harness';
 
 let s: TestServer;
 beforeAll(async () => {
-  s = await startTestServer();
+  s = await startTestServer({ SIGNUP_ENABLED: '1' });
 });
 afterAll(() => s.close());
 
@@ -39,7 +39,7 @@ describe('admin API keys (Aegis)', () => {
     expect(refused.status).toBe(403);
     const refusedBody = await refused.json();
     expectEnvelope(refusedBody, 403);
-    expect(refusedBody.error).toContain('missing scope: admin');
+    expect(refusedBody.error).toContain('missing scope: keys:write');
 
     // Every documented credential style reaches the same principal.
     const styles: Array<Record<string, string>> = [{ authorization: `Bearer ${key.key}` }, { authorization: `ApiKey ${key.key}` }, { authorization: key.key }, { "x-api-key": key.key }];

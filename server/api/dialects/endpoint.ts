@@ -16,6 +16,7 @@
 import type { ORPCMeta } from '@orpc/trpc';
 import type { AnyProcedure as AnyTrpcProcedure } from '@trpc/server';
 import { z } from 'zod';
+import { trackStream } from '@/server/auth/open-streams';
 import type { Principal } from '@/server/auth/principal';
 import type { Scope } from '@/server/auth/scopes';
 import type { Services } from '@/server/services';
@@ -147,7 +148,7 @@ export function endpoint(def: EndpointDef<Access, z.ZodType, z.ZodType, Transpor
       summary: def.summary,
       input,
       guard: def.guard as WebSocketEndpoint['guard'],
-      handler: def.handler as WebSocketEndpoint['handler'],
+      handler: async (call) => closedOnRevocation(await (def.handler as WebSocketEndpoint['handler'])(call), call.principal),
     };
   }
   const stream = def.transport === 'sse';
@@ -162,9 +163,16 @@ export function endpoint(def: EndpointDef<Access, z.ZodType, z.ZodType, Transpor
       typeof ctx.principal === 'function' ? await (ctx.principal as () => Promise<Principal | null>)().catch(() => null) : ctx.principal
     ) as Principal | null;
     def.guard?.(principal as Principal, ctx.services);
-    return def.handler({ deps: ctx.services, principal: principal as Principal, input: parsed, headers: ctx.headers, url: ctx.url });
+    const answer = await def.handler({ deps: ctx.services, principal: principal as Principal, input: parsed, headers: ctx.headers, url: ctx.url });
+    return stream ? closedOnRevocation(answer as SseStream, principal) : answer;
   };
   return (def.method === 'GET' ? procedure.query(resolve as never) : procedure.mutation(resolve as never)) as AnyTrpcProcedure;
+}
+
+/** A stream stays open only while the credentials that opened it do. */
+function closedOnRevocation<S extends SseStream | WebSocketStream>(stream: S, principal: Principal | null): S {
+  if (!principal) return stream;
+  return Object.assign(stream, { untilRevoked: (close: () => void) => trackStream(principal.credentials, close) });
 }
 
 /** A dialect: its REST router (for the dispatcher and OpenAPI) and its WebSocket endpoints. */

@@ -29,7 +29,7 @@ async function register(username: string, into: typeof alice) {
   expect(res.status).toBe(201);
   into.token = ((await res.json()) as { access_token: string }).access_token;
   into.id = ((await (await s.fetch('/api/auth/me', { token: into.token })).json()) as { id: string }).id;
-  into.principal = { kind: 'user', id: into.id, userId: into.id, ownerId: into.id, name: username, scopes: new Set(USER_SCOPES) };
+  into.principal = { kind: 'user', id: into.id, userId: into.id, ownerId: into.id, name: username, scopes: new Set(USER_SCOPES), credentials: [] };
 }
 
 async function appErrorOf(call: () => Promise<unknown>): Promise<AppError> {

@@ -6,5 +6,16 @@ export type { IssuedSession } from './issue-session';
 export { logIn, type LoginInput } from './log-in';
 export { logOut } from './log-out';
 export { registerUser, type RegisterInput } from './register-user';
+export {
+  closeTokenSession,
+  DASHBOARD_SESSION_SECONDS,
+  issueStreamTicket,
+  openTokenSession,
+  signInWithToken,
+  STREAM_TICKET_SECONDS,
+  streamTicketSchema,
+  type StreamTicket,
+  type TokenSignIn,
+} from './token-sessions';
 export { startOAuth, type StartOAuthInput, type StartedOAuth } from './start-oauth';
 export { userSchema, type UserDto } from './user-dto';

@@ -9,7 +9,7 @@ export interface LoginInput {
   password: string;
 }
 
-export async function logIn(deps: Pick<Services, 'auth' | 'db'>, input: LoginInput): Promise<IssuedSession> {
+export async function logIn(deps: Pick<Services, 'auth' | 'db' | 'env' | 'secrets'>, input: LoginInput): Promise<IssuedSession> {
   const login = input.login.trim();
   try {
     const result = login.includes('@')

@@ -13,11 +13,12 @@ export interface RegisterInput {
 }
 
 /**
- * Creates a user with an email and password and signs them in. New users get the workload scopes;
- * nobody becomes an admin by registering (the bootstrap token holder grants that), so an exposed
+ * Creates a user with an email and password and signs them in, when sign-up is open
+ * (SIGNUP_ENABLED). New users get SIGNUP_SCOPES (the workload scopes by default); nobody becomes
+ * an admin by registering (the bootstrap token holder grants that), so an exposed
  * sign-up form cannot be raced for control of a fresh server.
  */
-export async function registerUser(deps: Pick<Services, 'auth' | 'db' | 'env'>, input: RegisterInput): Promise<IssuedSession> {
+export async function registerUser(deps: Pick<Services, 'auth' | 'db' | 'env' | 'secrets'>, input: RegisterInput): Promise<IssuedSession> {
   if (!deps.env.signupEnabled) throw new AppError('FORBIDDEN', 'sign-up is disabled on this server');
   if (input.password.length < 8) throw badRequest('must be at least 8 characters', 'password');
   const email = input.email.trim().toLowerCase();

@@ -21,16 +21,9 @@ export async function startOAuth(deps: Pick<Services, 'auth' | 'env'>, input: St
   if (!provider) throw notFound(`OAuth provider "${input.provider}"`, 'PROVIDER_NOT_FOUND');
   const redirect = input.redirect;
   const callbackURL = redirect && redirect.startsWith('/') && !redirect.startsWith('//') ? redirect : '/';
-  // The generic-OAuth endpoint exists only when OIDC is configured, so its type is not always known.
-  type Started = { headers: Headers; response: unknown };
-  const api = deps.auth.api as unknown as {
-    signInWithOAuth2(opts: { body: { providerId: string; callbackURL: string }; returnHeaders: true }): Promise<Started>;
-    signInSocial(opts: { body: { provider: string; callbackURL: string }; returnHeaders: true }): Promise<Started>;
-  };
+  // better-auth registers generic (OIDC) providers as social providers: one entry point for all.
   const { headers, response } = await viaBetterAuth(() =>
-    provider.id === 'oidc'
-      ? api.signInWithOAuth2({ body: { providerId: 'oidc', callbackURL }, returnHeaders: true })
-      : api.signInSocial({ body: { provider: provider.id, callbackURL }, returnHeaders: true }),
+    deps.auth.api.signInSocial({ body: { provider: provider.id, callbackURL }, returnHeaders: true }),
   );
   const url = (response as { url?: string }).url;
   if (!url) throw notFound(`OAuth provider "${input.provider}"`, 'PROVIDER_NOT_FOUND');

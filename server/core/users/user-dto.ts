@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { user } from '@/db/schema';
 import { userScopes } from '@/server/auth/resolve';
+import type { Scope } from '@/server/auth/scopes';
 
 export const userSchema = z.object({
   id: z.string(),
@@ -14,7 +15,8 @@ export const userSchema = z.object({
 });
 export type UserDto = z.infer<typeof userSchema>;
 
-export function toUserDto(row: Pick<typeof user.$inferSelect, 'id' | 'email' | 'name' | 'username' | 'role' | 'createdAt'>): UserDto {
+/** `signupScopes`: what the server grants users who are not admins (SIGNUP_SCOPES). */
+export function toUserDto(row: Pick<typeof user.$inferSelect, 'id' | 'email' | 'name' | 'username' | 'role' | 'createdAt'>, signupScopes?: readonly Scope[]): UserDto {
   return {
     id: row.id,
     email: row.email,
@@ -22,7 +24,7 @@ export function toUserDto(row: Pick<typeof user.$inferSelect, 'id' | 'email' | '
     username: row.username ?? null,
     role: row.role,
     is_superuser: row.role === 'admin',
-    scopes: [...userScopes(row.role)],
+    scopes: [...userScopes(row.role, signupScopes)],
     created_at: row.createdAt.toISOString(),
   };
 }

@@ -1,4 +1,4 @@
-/** The server's API keys (admin only): create, list, delete. */
+/** API keys: the admin manages the server's (and sees every key); a user or a `keys:write` key its owner's. */
 import { z } from 'zod';
 import * as apiKeys from '@/server/core/api-keys';
 import { endpoint } from '../endpoint';
@@ -9,7 +9,7 @@ export const createKey = endpoint({
   dialect: 'aegis',
   method: 'POST',
   path: '/v1/auth/keys',
-  scope: 'admin',
+  scope: 'keys:write',
   status: 201,
   summary: 'Create an API key; the key is shown only in this response',
   input: z.object({
@@ -22,7 +22,7 @@ export const createKey = endpoint({
     const created = await apiKeys.createApiKey(deps, principal, {
       name: input.name,
       scopes: input.scopes,
-      expiresAt: input.expiresAt ? new Date(input.expiresAt) : undefined,
+      expiresAt: input.expiresAt,
     });
     return { ...toAegisKey(created), key: created.key };
   },
@@ -32,7 +32,7 @@ export const listKeys = endpoint({
   dialect: 'aegis',
   method: 'GET',
   path: '/v1/auth/keys',
-  scope: 'admin',
+  scope: 'keys:write',
   summary: 'List API keys (never the secret)',
   output: z.object({ keys: z.array(aegisKey) }),
   handler: async ({ deps, principal }) => ({ keys: (await apiKeys.listApiKeys(deps, principal, { all: true })).map(toAegisKey) }),
@@ -42,7 +42,7 @@ export const deleteKey = endpoint({
   dialect: 'aegis',
   method: 'DELETE',
   path: '/v1/auth/keys/{id}',
-  scope: 'admin',
+  scope: 'keys:write',
   summary: 'Delete an API key; it stops working at once',
   input: idParam('id'),
   output: ok.extend({ id: z.string() }),

@@ -9,7 +9,7 @@ export const listApiKeys = endpoint({
   dialect: 'everruns',
   method: 'GET',
   path: '/api/auth/api-keys',
-  scope: 'authed',
+  scope: 'keys:write',
   summary: "List the caller's API keys",
   output: z.object({ data: z.array(everrunsKey) }),
   handler: async ({ deps, principal }) => ({ data: (await apiKeys.listApiKeys(deps, principal)).map(toEverrunsKey) }),
@@ -19,7 +19,7 @@ export const createApiKey = endpoint({
   dialect: 'everruns',
   method: 'POST',
   path: '/api/auth/api-keys',
-  scope: 'authed',
+  scope: 'keys:write',
   status: 201,
   summary: 'Create an API key (`evr_…`); the key is shown only here',
   input: z.object({
@@ -33,7 +33,8 @@ export const createApiKey = endpoint({
       name: input.name,
       scopes: input.scopes,
       kind: 'everruns',
-      expiresAt: input.expires_at ? new Date(input.expires_at) : undefined,
+      expiresAt: input.expires_at,
+      expiresAtField: 'expires_at',
     });
     return { ...toEverrunsKey(created), key: created.key };
   },
@@ -43,7 +44,7 @@ export const deleteApiKey = endpoint({
   dialect: 'everruns',
   method: 'DELETE',
   path: '/api/auth/api-keys/{key_id}',
-  scope: 'authed',
+  scope: 'keys:write',
   status: 204,
   summary: "Delete one of the caller's API keys",
   input: idParam('key_id'),

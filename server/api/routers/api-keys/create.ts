@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { SCOPES } from '@/server/auth/scopes';
 import * as apiKeys from '@/server/core/api-keys';
-import { authedProcedure } from '@/server/api/trpc';
+import { scopedProcedure } from '@/server/api/trpc';
 
-export const create = authedProcedure
+/** Users, the admin, and keys given `keys:write` manage keys; a key never mints one beyond itself. */
+export const create = scopedProcedure('keys:write')
   .input(
     z.object({
       name: z.string().trim().min(1).max(200),
@@ -16,6 +17,6 @@ export const create = authedProcedure
     apiKeys.createApiKey(ctx.services, ctx.principal, {
       name: input.name,
       scopes: input.scopes,
-      expiresAt: input.expiresAt ? new Date(input.expiresAt) : undefined,
+      expiresAt: input.expiresAt,
     }),
   );

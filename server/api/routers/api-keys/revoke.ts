@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import * as apiKeys from '@/server/core/api-keys';
-import { authedProcedure } from '@/server/api/trpc';
+import { scopedProcedure } from '@/server/api/trpc';
 
-export const revoke = authedProcedure
+export const revoke = scopedProcedure('keys:write')
   .input(z.object({ id: z.string().min(1) }))
   .output(z.object({ id: z.string() }))
   .mutation(async ({ ctx, input }) => {
