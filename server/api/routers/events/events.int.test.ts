@@ -205,3 +205,17 @@ describe('events.global', () => {
     for (const c of [admin, aliceSees, bobSees, resumed]) c.close();
   });
 });
+
+describe('events.* and revocation', () => {
+  it('revoking the key that opened a subscription ends it within a second', async () => {
+    const created = await trpcMutation<{ id: string; key: string }>('apiKeys.create', { name: 'follower', scopes: ['runs:read', 'sessions:read'] });
+    const sse = await subscribe('global', undefined, { token: created.key });
+    expect(sse.status).toBe(200);
+    await trpcMutation('apiKeys.revoke', { id: created.id });
+    const revokedAt = Date.now();
+    await sse.ended;
+    expect(Date.now() - revokedAt).toBeLessThan(1_000);
+    const again = await subscribe('global', undefined, { token: created.key });
+    expect((await errorOf(again)).data.httpStatus).toBe(401);
+  });
+});

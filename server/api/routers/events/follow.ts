@@ -7,6 +7,8 @@
 import { tracked, type TrackedEnvelope } from '@trpc/server';
 import { z } from 'zod';
 import type { StoredEvent } from '@/server/core/events/streams';
+import type { Principal } from '@/server/auth/principal';
+import { trackStream } from '@/server/auth/open-streams';
 import { followStream } from '@/server/stream/reader';
 import type { Services } from '@/server/services';
 
@@ -29,6 +31,8 @@ export function firstUnseenSeq(lastEventId: string | null | undefined): number {
 export interface FollowTrackedOptions<T> {
   fromSeq: number;
   signal: AbortSignal | undefined;
+  /** Who opened the stream: revoking any credential it stands on (a key, a session) ends it. */
+  openedBy: Principal;
   /** Shapes an event for the client; null leaves it out (the cursor still moves past it). */
   shape: (event: StoredEvent) => T | null | Promise<T | null>;
   /** End the subscription after this event (a run's terminal event). */
@@ -40,10 +44,17 @@ export async function* followTracked<T>(
   streamId: string,
   opts: FollowTrackedOptions<T>,
 ): AsyncGenerator<TrackedEnvelope<T>, void> {
-  // tRPC aborts its signal when the client goes away; the reader then stops and unsubscribes.
-  const signal = opts.signal ?? new AbortController().signal;
-  for await (const event of followStream(services.db, services.bus, streamId, { fromSeq: opts.fromSeq, signal, until: opts.until })) {
-    const shaped = await opts.shape(event);
-    if (shaped !== null) yield tracked(String(event.seq), shaped);
+  // tRPC aborts its signal when the client goes away, and a revocation aborts ours; either way the
+  // reader stops and unsubscribes.
+  const revoked = new AbortController();
+  const release = trackStream(opts.openedBy.credentials, () => revoked.abort());
+  const signal = opts.signal ? AbortSignal.any([opts.signal, revoked.signal]) : revoked.signal;
+  try {
+    for await (const event of followStream(services.db, services.bus, streamId, { fromSeq: opts.fromSeq, signal, until: opts.until })) {
+      const shaped = await opts.shape(event);
+      if (shaped !== null) yield tracked(String(event.seq), shaped);
+    }
+  } finally {
+    release();
   }
 }

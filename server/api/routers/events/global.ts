@@ -15,6 +15,7 @@ export const global = streamAuthedProcedure.input(z.object({ ...resumeCursor }).
   return followTracked(ctx.services, GLOBAL_STREAM, {
     fromSeq: firstUnseenSeq(input?.lastEventId),
     signal,
+    openedBy: ctx.principal,
     shape: async (e) => {
       const event = toGlobalEventDto(e);
       return event && (await visible(event.stream)) ? event : null;

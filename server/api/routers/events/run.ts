@@ -15,6 +15,7 @@ export const run = scopedProcedure('runs:read', { stream: true })
     return followTracked(ctx.services, streamId, {
       fromSeq,
       signal: exhausted ? AbortSignal.abort() : signal,
+      openedBy: ctx.principal,
       shape: toStoredEventDto,
       until: (e) => RUN_TERMINAL_EVENTS.has(e.type),
     });

@@ -9,5 +9,5 @@ export const session = scopedProcedure('sessions:read', { stream: true })
   .input(z.object({ id: z.string().min(1), ...resumeCursor }))
   .subscription(async ({ ctx, input, signal }) => {
     const { streamId } = await sessions.openSessionStream(ctx.services, ctx.principal, { id: input.id });
-    return followTracked(ctx.services, streamId, { fromSeq: firstUnseenSeq(input.lastEventId), signal, shape: toStoredEventDto });
+    return followTracked(ctx.services, streamId, { fromSeq: firstUnseenSeq(input.lastEventId), signal, openedBy: ctx.principal, shape: toStoredEventDto });
   });
