@@ -13,6 +13,7 @@ import { VERSION } from './version';
 import { discoverBackends, type BackendRegistry } from './engine/backends/registry';
 import { Engine } from './engine/engine';
 import { createSandbox, type Sandbox } from './engine/sandbox/bubblewrap';
+import { followRevocations } from './core/access/revocations';
 import { createEventBus, type EventBus } from './stream/bus';
 import { attachPostgresFanout } from './stream/pg-fanout';
 
@@ -57,6 +58,7 @@ export async function createServices(env: Env, opts: ServiceOptions = {}): Promi
   const database = await openDatabase({ dataDir: env.dataDir, databaseUrl: env.databaseUrl });
   try {
     const bus = createEventBus();
+    const stopFollowingRevocations = followRevocations(bus);
     const sandbox = createSandbox({ enabled: env.sandboxEnabled, hiddenPaths: sandboxHiddenPaths(env) }, env.processEnv.PATH);
     const backends = discoverBackends(env.backendEnv, sandbox);
     const log = opts.log ?? { error: (m: string, e?: unknown) => console.error(m, e) };
@@ -79,6 +81,7 @@ export async function createServices(env: Env, opts: ServiceOptions = {}): Promi
       engine,
       async close() {
         await engine.stop();
+        stopFollowingRevocations();
         await detachFanout();
         await database.close();
       },

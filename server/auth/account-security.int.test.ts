@@ -24,7 +24,8 @@ function expectEnvelope(body: Record<string, unknown>, status: number) {
 }
 
 async function trpc<T>(procedure: string, init: { input?: unknown; token?: string; cookie?: string; query?: boolean } = {}) {
-  const headers: Record<string, string> = init.cookie ? { cookie: init.cookie } : {};
+  // A browser sends its own origin with a cookie-authenticated request; the server requires it.
+  const headers: Record<string, string> = init.cookie ? { cookie: init.cookie, origin: s.url } : {};
   // A mutation without input goes as the tRPC client sends it: a batch of one with no input.
   const batch = !init.query && init.input === undefined;
   const res = init.query
@@ -187,7 +188,7 @@ describe('dashboard token sign-in', () => {
     const cookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0]!;
     expect(cookie).not.toContain(key.key);
     expect((await s.fetch('/api/auth/me', { headers: { cookie } })).status).toBe(200);
-    expect((await s.fetch('/api/auth/logout', { method: 'POST', headers: { cookie } })).status).toBe(200);
+    expect((await s.fetch('/api/auth/logout', { method: 'POST', headers: { cookie, origin: s.url } })).status).toBe(200);
     expect((await s.fetch('/api/auth/me', { headers: { cookie } })).status).toBe(401);
     // The key itself is untouched.
     expect((await s.fetch('/api/auth/me', { headers: { 'x-api-key': key.key } })).status).toBe(200);

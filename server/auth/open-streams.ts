@@ -1,11 +1,10 @@
 /**
  * Streams stay open long after the request that authenticated them. Each open SSE or WebSocket
  * stream registers the credentials it stands on here; revoking a credential (deleting a key,
- * signing out) closes every stream it opened in this process at once.
+ * signing out) closes every stream it opened at once.
  *
- * The registry is per process. With several web processes on one Postgres, a revocation made in
- * one process does not reach the streams another process serves: those stay open until they end
- * or their client reconnects (reconnecting needs a valid credential).
+ * The registry is per process; a revocation reaches every process as an event in the revocation
+ * stream (server/core/access/revocations.ts), and each process closes its own streams.
  */
 type Close = () => void;
 

@@ -1,5 +1,7 @@
 /** Stream ids: one stream per run, one per session, and the global stream that sees everything. */
 export const GLOBAL_STREAM = 'global';
+/** Revoked credentials, so every process closes the streams they opened (server/core/access/revocations.ts). */
+export const REVOCATION_STREAM = 'revocations';
 export const runStream = (runId: string) => `run:${runId}`;
 export const sessionStream = (sessionId: string) => `session:${sessionId}`;
 /** Emergency stop and resume: only the admin's global stream shows it (it belongs to no owner). */

@@ -1,0 +1,21 @@
+/**
+ * A revoked credential (a deleted key, a closed session) must end the streams it opened in every
+ * process, not only the one that revoked it. The revocation is an event in its own stream: the event
+ * log's fan-out (in-process, and LISTEN/NOTIFY between processes on Postgres) brings it to every
+ * process, and each closes its own streams (see `followRevocations`, attached once per process).
+ */
+import { closeStreamsOf } from '@/server/auth/open-streams';
+import { REVOCATION_STREAM } from '@/server/core/events/streams';
+import { inTransaction } from '@/server/core/events/unit-of-work';
+import type { Services } from '@/server/services';
+
+export async function announceRevocation(deps: Pick<Services, 'db' | 'bus'>, credential: string): Promise<void> {
+  await inTransaction(deps, (_tx, emit) => emit(REVOCATION_STREAM, { type: 'credential_revoked', data: { credential } }));
+}
+
+/** Closes this process's streams of every credential revoked anywhere; returns the unsubscribe. */
+export function followRevocations(bus: Services['bus']): () => void {
+  return bus.subscribe(REVOCATION_STREAM, (event) => {
+    if (typeof event.data.credential === 'string') closeStreamsOf(event.data.credential);
+  });
+}
