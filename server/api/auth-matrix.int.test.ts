@@ -16,6 +16,7 @@ import { DIALECTS, dialectRouters, WEBSOCKET_ENDPOINTS } from '@/server/api/dial
 import { shared } from '@/server/api/dialects/shared/router';
 import { appRouter } from '@/server/api/root';
 import { adminPrincipal, type Principal } from '@/server/auth/principal';
+import { userScopes } from '@/server/auth/resolve';
 import { USER_SCOPES, type Scope } from '@/server/auth/scopes';
 import * as apiKeys from '@/server/core/api-keys';
 import * as approvals from '@/server/core/approvals';
@@ -139,7 +140,7 @@ beforeAll(async () => {
   s = await startTestServer({ SIGNUP_ENABLED: '1' });
   const userA = await register('alice');
   const b = await register('bob');
-  userB = { kind: 'user', id: b.id, userId: b.id, ownerId: b.id, name: 'bob', scopes: new Set(USER_SCOPES), credentials: [] };
+  userB = { kind: 'user', id: b.id, userId: b.id, ownerId: b.id, name: 'bob', scopes: userScopes('user'), credentials: [] };
 
   const asA = { token: userA.token };
   const session = await (await s.fetch('/v1/sessions', { ...asA, method: 'POST', json: { workspace_path: userA.root } })).json();
