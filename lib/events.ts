@@ -6,8 +6,21 @@ import type { Tone } from './work';
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 const num = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
 
-/** One readable line for an event: its own message when it has one, else the telling fields of its data. */
+/** Who did it, for events that record their actor (approvals, denials, cancels, emergency stops). */
+function actorLine(actor: unknown): string {
+  if (typeof actor !== 'object' || actor === null) return '';
+  const { kind, id } = actor as { kind?: unknown; id?: unknown };
+  if (kind === 'admin') return 'by the admin';
+  return str(kind) && str(id) ? `by ${str(kind)!.replace('_', ' ')} ${str(id)}` : '';
+}
+
+/** One readable line for an event (and who caused it, where recorded). */
 export function summarizeEvent(event: StreamEvent): string {
+  return [describeEvent(event), actorLine(event.data.actor)].filter(Boolean).join(' · ');
+}
+
+/** Its own message when it has one, else the telling fields of its data. */
+function describeEvent(event: StreamEvent): string {
   const d = event.data;
   const message = str(d.message);
   switch (event.type) {
@@ -41,7 +54,7 @@ export function summarizeEvent(event: StreamEvent): string {
       return [message, str(d.reason) ? `reason: ${str(d.reason)}` : ''].filter(Boolean).join(' · ');
     default: {
       if (message) return message;
-      const { turn_id: _turn, ...rest } = d;
+      const { turn_id: _turn, actor: _actor, ...rest } = d;
       return Object.keys(rest).length ? compactJson(rest, 160) : '';
     }
   }
