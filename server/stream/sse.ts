@@ -26,6 +26,11 @@ export interface SseStream {
   /** Close the stream after this event (a terminal event); never closes when absent. */
   closeAfter?: (event: StoredEvent) => boolean;
   /**
+   * Nothing will ever be appended at or after fromSeq (a finished run read past its end): end at
+   * once rather than wait for an event that cannot come.
+   */
+  ended?: boolean;
+  /**
    * Names the frame shape when it depends on nothing but the event, so a frame is serialised once
    * per event and shared by every subscriber using that shape (fan-out to many readers).
    */
@@ -97,9 +102,11 @@ export async function writeSse(res: ServerResponse, stream: SseStream, deps: { d
   const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), heartbeatMs);
   const release = stream.untilRevoked?.(() => controller.abort());
   try {
-    for await (const event of followStream(deps.db, deps.bus, stream.streamId, { fromSeq: stream.fromSeq, signal: controller.signal, until: stream.closeAfter })) {
-      const text = frameText(stream, event);
-      if (text) res.write(text);
+    if (!stream.ended) {
+      for await (const event of followStream(deps.db, deps.bus, stream.streamId, { fromSeq: stream.fromSeq, signal: controller.signal, until: stream.closeAfter })) {
+        const text = frameText(stream, event);
+        if (text) res.write(text);
+      }
     }
   } finally {
     release?.();

@@ -93,6 +93,11 @@ describe('agentd runs', () => {
     const fromSeq = await openSse(`${s.url}/v1/runs/${id}/events?from_seq=${cut}`, auth());
     await fromSeq.ended;
     expect(fromSeq.frames[0]!.id).toBe(String(cut));
+    // A reader that resumes after the finished run's last event has nothing to wait for: the stream ends at once.
+    const past = await openSse(`${s.url}/v1/runs/${id}/events`, { ...auth(), 'last-event-id': sse.frames.at(-1)!.id! });
+    await past.ended;
+    expect(past.status).toBe(200);
+    expect(past.frames).toEqual([]);
 
     // The export zip opens, and its events.ndjson equals the stream.
     const zip = await s.fetch(`/v1/runs/${id}/export`, { token: s.adminToken });

@@ -67,10 +67,12 @@ export const runEvents = endpoint({
     'Server-Sent Events of the run (`event: message`, `id: <seq>`); resumes from Last-Event-ID or ?from_seq= (inclusive); ends after the terminal event',
   input: runId.extend(streamQuery.shape),
   handler: async ({ deps, principal, input, headers }) => {
-    const { streamId } = await runs.openRunStream(deps, principal, { id: input.run_id });
+    const fromSeq = resolveCursor(headers, input.from_seq);
+    const { streamId, exhausted } = await runs.openRunStream(deps, principal, { id: input.run_id, fromSeq });
     return sseStream({
       streamId,
-      fromSeq: resolveCursor(headers, input.from_seq),
+      fromSeq,
+      ended: exhausted,
       frame: (e) => ({ event: 'message', data: toAgentdRunEvent(input.run_id, e) }),
       shape: 'agentd',
       closeAfter: (e) => RUN_TERMINAL_EVENTS.has(e.type),
