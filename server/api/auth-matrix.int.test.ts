@@ -10,7 +10,6 @@ import { isProcedure, type AnyProcedure } from '@orpc/server';
 import { toORPCRouter } from '@orpc/trpc';
 import type { AnyRouter } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import { z } from 'zod';
 import { DIALECTS, dialectRouters, WEBSOCKET_ENDPOINTS } from '@/server/api/dialects';
 import { shared } from '@/server/api/dialects/shared/router';
@@ -20,6 +19,7 @@ import { userScopes } from '@/server/auth/resolve';
 import { USER_SCOPES, type Scope } from '@/server/auth/scopes';
 import * as apiKeys from '@/server/core/api-keys';
 import * as approvals from '@/server/core/approvals';
+import { upgradeAnswer } from '@/server/testing/ws-client';
 import { startTestServer, type TestServer } from '@/server/testing/harness';
 
 interface RestOperation {
@@ -207,19 +207,24 @@ async function restCall(op: RestOperation, headers: Record<string, string>, obje
   }
   const res = await fetch(`${s.url}${op.base}${path}`, init);
   // A stream that (wrongly) opened would never end: its first bytes say enough.
+  return { status: res.status, text: await firstBytes(res) };
+}
+
+/** The body as far as it comes within 3 s (a stream never ends), or up to where `enough` says so. */
+async function firstBytes(res: Response, enough: (text: string) => boolean = () => false): Promise<string> {
   const reader = res.body?.getReader();
   let text = '';
-  if (reader) {
-    const decoder = new TextDecoder();
-    const deadline = Date.now() + 3_000;
-    for (;;) {
-      const chunk = await Promise.race([reader.read(), new Promise<{ done: true; value?: undefined }>((r) => setTimeout(() => r({ done: true }), Math.max(0, deadline - Date.now())))]);
-      if (chunk.done) break;
-      text += decoder.decode(chunk.value, { stream: true });
-    }
-    await reader.cancel().catch(() => {});
+  if (!reader) return text;
+  const decoder = new TextDecoder();
+  const deadline = Date.now() + 3_000;
+  for (;;) {
+    const chunk = await Promise.race([reader.read(), new Promise<{ done: true; value?: undefined }>((r) => setTimeout(() => r({ done: true }), Math.max(0, deadline - Date.now())))]);
+    if (chunk.done) break;
+    text += decoder.decode(chunk.value, { stream: true });
+    if (enough(text)) break;
   }
-  return { status: res.status, text };
+  await reader.cancel().catch(() => {});
+  return text;
 }
 
 async function trpcCall(op: TrpcOperation, headers: Record<string, string>, input: unknown = sampleInput(op.input)): Promise<Answer> {
@@ -230,20 +235,8 @@ async function trpcCall(op: TrpcOperation, headers: Record<string, string>, inpu
       : { method: 'GET', headers: { ...headers, ...(op.type === 'subscription' ? { accept: 'text/event-stream' } : {}) } };
   const url = `${s.url}/api/trpc/${op.path}${op.type === 'mutation' ? '' : `?input=${encoded}`}`;
   const res = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
-  const reader = res.body?.getReader();
-  let text = '';
-  if (reader) {
-    const decoder = new TextDecoder();
-    const deadline = Date.now() + 3_000;
-    for (;;) {
-      const chunk = await Promise.race([reader.read(), new Promise<{ done: true; value?: undefined }>((r) => setTimeout(() => r({ done: true }), Math.max(0, deadline - Date.now())))]);
-      if (chunk.done) break;
-      text += decoder.decode(chunk.value, { stream: true });
-      // A subscription reports a refusal as its first event; nothing after it matters.
-      if (op.type === 'subscription' && text.includes('\n\n')) break;
-    }
-    await reader.cancel().catch(() => {});
-  }
+  // A subscription reports a refusal as its first event; nothing after it matters.
+  const text = await firstBytes(res, (sofar) => op.type === 'subscription' && sofar.includes('\n\n'));
   return { status: res.status, text };
 }
 
@@ -382,20 +375,9 @@ describe('lists and summaries as another owner', () => {
 });
 
 /** The answer to an upgrade that is refused (the socket never opens), or `101` when it opens. */
-function upgrade(pathname: string, headers: Record<string, string>): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${s.url.replace(/^http/, 'ws')}${pathname}`, { headers });
-    ws.on('unexpected-response', (_req, res) => {
-      let text = '';
-      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-    });
-    ws.on('open', () => {
-      ws.close();
-      resolve({ status: 101, text: '' });
-    });
-    ws.on('error', (err) => (err.message.includes('Unexpected server response') ? undefined : reject(err)));
-  });
+async function upgrade(pathname: string, headers: Record<string, string>): Promise<Answer> {
+  const { status, text } = await upgradeAnswer(`${s.url.replace(/^http/, 'ws')}${pathname}`, headers);
+  return { status, text };
 }
 
 describe('every WebSocket endpoint', () => {

@@ -1,6 +1,6 @@
 import http from 'node:http';
-import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { upgradeAnswer } from '@/server/testing/ws-client';
 import { startTestServer, type TestServer } from '@/server/testing/harness';
 
 let s: TestServer;
@@ -29,27 +29,13 @@ describe('AUTH_DISABLED=1 on loopback', () => {
   });
 
   it('refuses a WebSocket upgrade whose Host is not loopback, with 403 on the upgrade', async () => {
-    const refused = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const ws = new WebSocket(`${s.url.replace(/^http/, 'ws')}/api/v1/runs/run_x/events/ws`, { headers: { host: 'evil.example.com' } });
-      ws.on('open', () => reject(new Error('the upgrade was accepted')));
-      ws.on('error', reject);
-      ws.on('unexpected-response', (_req, res) => {
-        let body = '';
-        res.on('data', (c: Buffer) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      });
-    });
+    const refused = await upgradeAnswer(`${s.url.replace(/^http/, 'ws')}/api/v1/runs/run_x/events/ws`, { host: 'evil.example.com' });
     expect(refused.status).toBe(403);
-    expect(JSON.parse(refused.body).error).toContain('loopback');
+    expect(JSON.parse(refused.text).error).toContain('loopback');
   });
 
   it('a WebSocket upgrade to a loopback Host needs no credential: an unknown run is 404, not 401', async () => {
-    const status = await new Promise<number>((resolve, reject) => {
-      const ws = new WebSocket(`${s.url.replace(/^http/, 'ws')}/api/v1/runs/run_x/events/ws`);
-      ws.on('open', () => reject(new Error('the upgrade was accepted')));
-      ws.on('error', reject);
-      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-    });
+    const { status } = await upgradeAnswer(`${s.url.replace(/^http/, 'ws')}/api/v1/runs/run_x/events/ws`);
     expect(status).toBe(404);
   });
 });

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { upgradeAnswer } from '@/server/testing/ws-client';
 import { startTestServer, type TestServer } from '@/server/testing/harness';
 import { createApp } from './app';
 
@@ -67,20 +67,12 @@ describe('Host: every request names an allowed host, with auth on', () => {
   });
 
   it('GET /api/v1/runs/{run_id}/events/ws with a foreign Host is refused with 403 on the upgrade, credentials or not', async () => {
-    const refused = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const ws = new WebSocket(`${s.url.replace(/^http/, 'ws')}/api/v1/runs/run_x/events/ws`, {
-        headers: { host: '127.evil.example', authorization: `Bearer ${s.adminToken}` },
-      });
-      ws.on('open', () => reject(new Error('the upgrade was accepted')));
-      ws.on('error', reject);
-      ws.on('unexpected-response', (_req, res) => {
-        let body = '';
-        res.on('data', (c: Buffer) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      });
+    const refused = await upgradeAnswer(`${s.url.replace(/^http/, 'ws')}/api/v1/runs/run_x/events/ws`, {
+      host: '127.evil.example',
+      authorization: `Bearer ${s.adminToken}`,
     });
     expect(refused.status).toBe(403);
-    expect(JSON.parse(refused.body).code).toBe('HOST_NOT_ALLOWED');
+    expect(JSON.parse(refused.text).code).toBe('HOST_NOT_ALLOWED');
   });
 });
 

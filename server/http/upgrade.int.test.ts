@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { WebSocket, type ClientOptions } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { upgradeAnswer } from '@/server/testing/ws-client';
 import { startTestServer, type TestServer } from '@/server/testing/harness';
 import { MAX_INCOMING_FRAME_BYTES } from './upgrade';
 
@@ -71,20 +72,11 @@ function follow(pathAndQuery: string, opts: ClientOptions = {}) {
 }
 
 /** An upgrade the server refuses: the HTTP status and JSON body it answered with. */
-function refusal(pathAndQuery: string, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${wsBase}${pathAndQuery}`, { headers });
-    ws.on('open', () => reject(new Error('the upgrade was accepted')));
-    ws.on('error', reject);
-    ws.on('unexpected-response', (_req, res) => {
-      let text = '';
-      res.on('data', (c: Buffer) => (text += c));
-      res.on('end', () => {
-        expect(res.headers['content-type']).toContain('application/json');
-        resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) });
-      });
-    });
-  });
+async function refusal(pathAndQuery: string, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+  const answer = await upgradeAnswer(`${wsBase}${pathAndQuery}`, headers);
+  if (answer.status === 101) throw new Error('the upgrade was accepted');
+  expect(answer.headers['content-type']).toContain('application/json');
+  return { status: answer.status, body: JSON.parse(answer.text) };
 }
 
 const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
