@@ -1,7 +1,7 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { event } from '@/db/schema';
-import { GLOBAL_STREAM, type StoredEvent } from './streams';
+import { transactionBase } from './global-position';
+import type { StoredEvent } from './streams';
 
 /** A transaction or the database itself: appends run inside the caller's transaction. */
 export type Tx = Pick<Db, 'execute' | 'select' | 'insert' | 'update' | 'delete'>;
@@ -14,57 +14,62 @@ export interface NewEvent {
 }
 
 /**
- * Appends one event to a stream: the seq is reserved from the stream's head and the event inserted
- * in a single statement, so seqs stay gapless even when transactions roll back (the head moves back
- * with them). Also appends a copy to the global stream, which names the origin stream and seq.
- * Returns the events written (the stream's own first), for publishing after commit.
+ * Appends events to one stream in a single statement: the events whose idempotency key the stream
+ * has not seen yet reserve as many seqs from the stream's head (one upsert) and are inserted in the
+ * order given. Reserving and inserting in the same statement keeps seqs gapless even when
+ * transactions roll back (the head moves back with them). The events' global positions are
+ * `firstOrdinal`, `firstOrdinal + 1`, … within the transaction (the caller counts them).
+ * Returns the events written, in seq order, for publishing after commit.
  */
-export async function appendEvent(tx: Tx, streamId: string, next: NewEvent): Promise<StoredEvent[]> {
-  if (next.idempotencyKey) {
-    const existing = await tx
-      .select()
-      .from(event)
-      .where(and(eq(event.streamId, streamId), eq(event.idempotencyKey, next.idempotencyKey)))
-      .limit(1);
-    if (existing[0]) return [];
-  }
-  return insertWithGlobalCopy(tx, streamId, next.type, next.data, next.idempotencyKey ?? null);
+export async function appendEvents(tx: Tx, streamId: string, events: readonly NewEvent[], firstOrdinal: number): Promise<StoredEvent[]> {
+  const rows = withoutRepeatedKeys(events).map(({ next, index }) => ({ o: firstOrdinal + index, t: next.type, d: next.data, k: next.idempotencyKey ?? null }));
+  if (rows.length === 0) return [];
+  const result = await tx.execute(sql`
+    with input as (
+      select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(o int, t text, d jsonb, k text)
+    ), fresh as (
+      select * from input
+      where k is null or not exists (select 1 from event e where e.stream_id = ${streamId} and e.idempotency_key = input.k)
+    ), counted as (
+      select count(*)::int as n from fresh
+    ), head as (
+      insert into stream_head (stream_id, last_seq) select ${streamId}, n from counted where n > 0
+      on conflict (stream_id) do update set last_seq = stream_head.last_seq + excluded.last_seq
+      returning last_seq
+    )
+    insert into event (stream_id, seq, type, data, idempotency_key, global_pos)
+    select ${streamId}, head.last_seq - counted.n + row_number() over (order by fresh.o), fresh.t, fresh.d, fresh.k, ${transactionBase} + fresh.o
+    from fresh, counted, head
+    returning seq, type, data, created_at, global_pos`);
+  return rowsOf(result)
+    .map((row) => ({
+      streamId,
+      seq: Number(row.seq),
+      type: row.type as string,
+      // Live readers get the data as the log stores it (jsonb orders keys its own way), so a replay and
+      // the live stream are byte-for-byte the same.
+      data: (typeof row.data === 'string' ? JSON.parse(row.data) : row.data) as Record<string, unknown>,
+      createdAt: new Date(row.created_at as string),
+      globalPos: Number(row.global_pos),
+    }))
+    .sort((a, b) => a.seq - b.seq);
 }
 
-/**
- * One round trip for both appends: the stream's event and its copy in the global stream, each with
- * its seq reserved from its head in the same statement that inserts it.
- */
-async function insertWithGlobalCopy(tx: Tx, streamId: string, type: string, data: Record<string, unknown>, key: string | null): Promise<StoredEvent[]> {
-  const result = await tx.execute(sql`
-    with own_head as (
-      insert into stream_head (stream_id, last_seq) values (${streamId}, 1)
-      on conflict (stream_id) do update set last_seq = stream_head.last_seq + 1
-      returning last_seq
-    ), own as (
-      insert into event (stream_id, seq, type, data, idempotency_key)
-      select ${streamId}, own_head.last_seq, ${type}, ${JSON.stringify(data)}::jsonb, ${key} from own_head
-      returning seq, created_at, data
-    ), global_head as (
-      insert into stream_head (stream_id, last_seq) values (${GLOBAL_STREAM}, 1)
-      on conflict (stream_id) do update set last_seq = stream_head.last_seq + 1
-      returning last_seq
-    ), global as (
-      insert into event (stream_id, seq, type, data)
-      select ${GLOBAL_STREAM}, global_head.last_seq, ${type},
-             ${JSON.stringify(data)}::jsonb || jsonb_build_object('stream', ${streamId}::text, 'stream_seq', own_head.last_seq)
-      from global_head, own_head
-      returning seq, created_at, data
-    )
-    select own.seq, own.created_at, own.data, global.seq as global_seq, global.created_at as global_created_at, global.data as global_data
-    from own, global`);
-  const rows = (result as unknown as { rows?: Array<Record<string, unknown>> }).rows ?? (result as unknown as Array<Record<string, unknown>>);
-  const row = rows[0]!;
-  // Live readers get the data as the log stores it (jsonb orders keys its own way), so a replay and
-  // the live stream are byte-for-byte the same.
-  const parse = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value) as Record<string, unknown>;
-  return [
-    { streamId, seq: Number(row.seq), type, data: parse(row.data), createdAt: new Date(row.created_at as string) },
-    { streamId: GLOBAL_STREAM, seq: Number(row.global_seq), type, data: parse(row.global_data), createdAt: new Date(row.global_created_at as string) },
-  ];
+/** A key repeated within one batch is appended once, like a key the stream already has. */
+function withoutRepeatedKeys(events: readonly NewEvent[]): Array<{ next: NewEvent; index: number }> {
+  const seen = new Set<string>();
+  const kept: Array<{ next: NewEvent; index: number }> = [];
+  events.forEach((next, index) => {
+    if (next.idempotencyKey !== undefined) {
+      if (seen.has(next.idempotencyKey)) return;
+      seen.add(next.idempotencyKey);
+    }
+    kept.push({ next, index });
+  });
+  return kept;
+}
+
+/** drizzle's execute answers rows (postgres.js) or `{ rows }` (PGlite). */
+export function rowsOf(result: unknown): Array<Record<string, unknown>> {
+  return (result as { rows?: Array<Record<string, unknown>> }).rows ?? (result as Array<Record<string, unknown>>);
 }
