@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { rowsOf } from './append-event';
+import { buildQuery, executePrepared, rowsOf } from './append-event';
 import { globalFence } from './global-position';
 import type { StoredEvent } from './streams';
 
@@ -11,23 +11,28 @@ export interface GlobalPage {
   heldBack: boolean;
 }
 
+const READ_PAGE = buildQuery(sql`
+  with fence as (
+    select f.pos, exists (select 1 from event h where h.global_pos >= f.pos) as held_back
+    from (select ${globalFence} as pos) f
+  )
+  select e.stream_id, e.seq, e.type, e.data, e.created_at, e.global_pos, fence.held_back
+  from fence
+  left join lateral (
+    select * from event
+    where global_pos > ${sql.placeholder('after')}::bigint and global_pos < fence.pos
+    order by global_pos limit ${sql.placeholder('limit')}::int
+  ) e on true
+  order by e.global_pos`);
+
+const READ_FENCE = buildQuery(sql`select ${globalFence} as pos`);
+
 /**
  * One page of the global stream after `afterPos` (see global-position.ts for why reading below the
  * fence, taken in the same statement, makes the cursor exact).
  */
 export async function readGlobal(db: Db, afterPos: number, limit = 500): Promise<GlobalPage> {
-  const result = await db.execute(sql`
-    with fence as (
-      select f.pos, exists (select 1 from event h where h.global_pos >= f.pos) as held_back
-      from (select ${globalFence} as pos) f
-    )
-    select e.stream_id, e.seq, e.type, e.data, e.created_at, e.global_pos, fence.held_back
-    from fence
-    left join lateral (
-      select * from event where global_pos > ${afterPos} and global_pos < fence.pos order by global_pos limit ${limit}
-    ) e on true
-    order by e.global_pos`);
-  const rows = rowsOf(result);
+  const rows = rowsOf(await executePrepared(db, READ_PAGE, { after: afterPos, limit }));
   const heldBack = rows.some((r) => r.held_back === true || r.held_back === 't');
   const events = rows
     .filter((r) => r.global_pos !== null && r.global_pos !== undefined)
@@ -44,6 +49,6 @@ export async function readGlobal(db: Db, afterPos: number, limit = 500): Promise
 
 /** The current fence: the tail of the global stream starts just below it (everything under it is history). */
 export async function currentGlobalFence(db: Db): Promise<number> {
-  const [row] = rowsOf(await db.execute(sql`select ${globalFence} as pos`));
+  const [row] = rowsOf(await executePrepared(db, READ_FENCE));
   return Number(row!.pos);
 }
