@@ -75,41 +75,51 @@ class GlobalTail {
 
   private async drain() {
     this.reading = true;
-    const generation = this.generation;
-    let retry = false;
+    let heldBack = false;
     try {
-      do {
-        this.pending = false;
-        if (this.cursor === null) {
-          const fence = await currentGlobalFence(this.deps.db);
-          if (generation !== this.generation) return;
-          this.cursor = fence - 1;
-        }
-        const after = this.cursor;
-        const page = await readGlobal(this.deps.db, after, PAGE);
-        if (generation !== this.generation) return;
-        if (page.events.length) {
-          this.cursor = page.events.at(-1)!.globalPos;
-          this.retryDelay = 0;
-          const batch: GlobalBatch = { after, events: page.events };
-          for (const listener of [...this.listeners]) {
-            try {
-              listener(batch);
-            } catch {
-              /* one broken subscriber must not starve the others */
-            }
-          }
-        }
-        if (page.events.length === PAGE) this.pending = true;
-        retry = page.heldBack;
-      } while (this.pending && this.listeners.size > 0);
+      heldBack = await this.readWhilePending();
     } catch {
       // The database is unreachable for a moment: try again shortly rather than wait for a commit.
-      retry = true;
+      heldBack = true;
     } finally {
       this.reading = false;
     }
-    if (retry && generation === this.generation && this.listeners.size > 0) this.scheduleRetry();
+    if (this.listeners.size === 0) return;
+    // A wake-up that came in while a read of a stopped run of the tail finished: serve it now.
+    if (this.pending) this.wake();
+    else if (heldBack) this.scheduleRetry();
+  }
+
+  /** Reads and hands out pages until nothing is pending; says whether events are held back. */
+  private async readWhilePending(): Promise<boolean> {
+    const generation = this.generation;
+    let heldBack = false;
+    do {
+      this.pending = false;
+      if (this.cursor === null) {
+        const fence = await currentGlobalFence(this.deps.db);
+        if (generation !== this.generation) return false;
+        this.cursor = fence - 1;
+      }
+      const after = this.cursor;
+      const page = await readGlobal(this.deps.db, after, PAGE);
+      if (generation !== this.generation) return false;
+      if (page.events.length) {
+        this.cursor = page.events.at(-1)!.globalPos;
+        this.retryDelay = 0;
+        const batch: GlobalBatch = { after, events: page.events };
+        for (const listener of [...this.listeners]) {
+          try {
+            listener(batch);
+          } catch {
+            /* one broken subscriber must not starve the others */
+          }
+        }
+      }
+      if (page.events.length === PAGE) this.pending = true;
+      heldBack = page.heldBack;
+    } while (this.pending && this.listeners.size > 0);
+    return heldBack;
   }
 
   private scheduleRetry() {
