@@ -138,7 +138,7 @@ describe('event log', () => {
 
   it('the global stream holds every event once, in commit order, naming its stream and seq', async () => {
     const from = (await currentGlobalFence(s.services.db)) - 1;
-    const isBye = (seen: StoredEvent[]) => seen.some((e) => e.type === 'bye');
+    const isBye = (seen: StoredEvent[]) => seen.some((e) => e.streamId === 'test:global:a' && e.type === 'bye');
     const mine = (seen: StoredEvent[]) => seen.filter((e) => e.streamId.startsWith('test:global:'));
     const follower = followGlobalUntil(from, isBye);
     await inTransaction(s.services, async (_tx, emit) => {
@@ -161,7 +161,7 @@ describe('event log', () => {
 
   it('a global follower replays from its cursor, then follows live, each event once and in order', async () => {
     const before = await appendAndCommit(s.services, 'test:gfollow', { type: 'before', data: {} });
-    const follower = followGlobalUntil(before[0]!.globalPos - 1, (seen) => seen.some((e) => e.type === 'end'));
+    const follower = followGlobalUntil(before[0]!.globalPos - 1, (seen) => seen.some((e) => e.streamId === 'test:gfollow' && e.type === 'end'));
     const writers = Array.from({ length: 4 }, (_, w) =>
       (async () => {
         for (let i = 0; i < 10; i++) await inTransaction(s.services, (_tx, emit) => emit(`test:gfollow:${w}`, { type: 'tick', data: { w, i } }));
@@ -194,7 +194,7 @@ describe('event log', () => {
 describe.skipIf(!process.env.DATABASE_URL)('the global stream while an older transaction is still open (Postgres)', () => {
   it('holds newer events back until the older transaction ends, then gives both in position order, exactly once', async () => {
     const start = (await currentGlobalFence(s.services.db)) - 1;
-    const follower = followGlobalUntil(start, (seen) => seen.some((e) => e.type === 'end'));
+    const follower = followGlobalUntil(start, (seen) => seen.some((e) => e.streamId === 'test:held:new' && e.type === 'end'));
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
     let appended!: () => void;
