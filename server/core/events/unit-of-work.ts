@@ -52,7 +52,7 @@ export async function appendAndCommit(deps: Deps, streamId: string, events: NewE
   const batch = Array.isArray(events) ? (events as readonly NewEvent[]) : [events as NewEvent];
   if (batch.length === 0) return [];
   if (batch.length > MAX_EVENTS_PER_TRANSACTION) throw new TooManyEventsError(batch.length);
-  const written = await appendEvents(deps.db as unknown as Tx, streamId, batch, 1);
+  const written = await appendEvents(deps.db, streamId, batch, 1);
   deps.bus.publish(written);
   return written;
 }
