@@ -9,16 +9,16 @@ export const config = QUICK
   ? {
       mode: 'quick (BENCH_QUICK=1)',
       rounds: 2,
-      append: { single: 300, batches: 6, batchSize: 100, writers: 8, perWriter: 40, warmup: 50 },
-      pglite: { single: 120, batches: 2, batchSize: 100, warmup: 20 },
+      append: { single: 300, batches: 12, batchSize: 50, writers: 8, perWriter: 40, warmup: 50 },
+      pglite: { single: 120, batches: 4, batchSize: 50, warmup: 20 },
       pgbenchSeconds: 1,
       sse: { clients: 1000, events: 50, warmupEvents: 10, rounds: 2, timeoutMs: 30_000 },
     }
   : {
       mode: 'full',
       rounds: 3,
-      append: { single: 2000, batches: 30, batchSize: 100, writers: 8, perWriter: 250, warmup: 200 },
-      pglite: { single: 1000, batches: 15, batchSize: 100, warmup: 100 },
+      append: { single: 2000, batches: 60, batchSize: 50, writers: 8, perWriter: 250, warmup: 200 },
+      pglite: { single: 1000, batches: 30, batchSize: 50, warmup: 100 },
       pgbenchSeconds: 5,
       sse: { clients: 1000, events: 200, warmupEvents: 50, rounds: 3, timeoutMs: 60_000 },
     };

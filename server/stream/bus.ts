@@ -1,6 +1,6 @@
 /**
  * Live fan-out of committed events. In one process it is a plain listener map; with Postgres,
- * events committed by other processes (workers) arrive through LISTEN/NOTIFY and are re-read from
+ * events committed by other processes (workers) are announced through LISTEN/NOTIFY and re-read from
  * the log, so every process's readers see every event.
  */
 import { randomUUID } from 'node:crypto';
@@ -11,31 +11,47 @@ export type Listener = (event: StoredEvent) => void;
 export interface EventBus {
   publish(events: StoredEvent[]): void;
   subscribe(streamId: string, listener: Listener): () => void;
+  /** Whether anyone in this process follows the stream (only then is another process's event worth re-reading). */
+  hasSubscribers(streamId: string): boolean;
   /** Deliver events that another process committed (from NOTIFY). */
   deliver(event: StoredEvent): void;
+  /**
+   * Called after every commit that appended events, here or (announced) in another process: the
+   * global stream's tail reads the log on it. Returns the unsubscribe.
+   */
+  onCommit(listener: () => void): () => void;
+  /** Another process committed events (from NOTIFY). */
+  committedElsewhere(): void;
   readonly processId: string;
   /** Called for each locally published batch so it can be announced to other processes. */
   onPublish?: (events: StoredEvent[]) => void;
 }
 
+/** Calls every listener; one broken listener must not starve the others. */
+function callEach<A extends unknown[]>(listeners: Iterable<(...args: A) => void>, ...args: A): void {
+  for (const listener of [...listeners]) {
+    try {
+      listener(...args);
+    } catch {
+      /* see above */
+    }
+  }
+}
+
 export function createEventBus(): EventBus {
   const listeners = new Map<string, Set<Listener>>();
+  const commitListeners = new Set<() => void>();
   const deliver = (event: StoredEvent) => {
     const set = listeners.get(event.streamId);
-    if (!set) return;
-    for (const listener of [...set]) {
-      try {
-        listener(event);
-      } catch {
-        /* one broken subscriber must not starve the others */
-      }
-    }
+    if (set) callEach(set, event);
   };
   const bus: EventBus = {
     processId: randomUUID(),
     publish(events) {
+      if (!events.length) return;
       for (const e of events) deliver(e);
-      if (events.length) bus.onPublish?.(events);
+      bus.onPublish?.(events);
+      callEach(commitListeners);
     },
     deliver,
     subscribe(streamId, listener) {
@@ -44,9 +60,15 @@ export function createEventBus(): EventBus {
       set.add(listener);
       return () => {
         set!.delete(listener);
-        if (set!.size === 0) listeners.delete(streamId);
+        if (set!.size === 0 && listeners.get(streamId) === set) listeners.delete(streamId);
       };
     },
+    hasSubscribers: (streamId) => listeners.has(streamId),
+    onCommit(listener) {
+      commitListeners.add(listener);
+      return () => commitListeners.delete(listener);
+    },
+    committedElsewhere: () => callEach(commitListeners),
   };
   return bus;
 }

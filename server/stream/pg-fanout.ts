@@ -1,8 +1,8 @@
 /**
  * Cross-process fan-out on Postgres: every process announces the events it committed with NOTIFY
- * (stream and seq only; payloads stay small), and every other process re-reads them from the log
- * and delivers them to its own readers. Readers fill any gap from the log, so a lost notification
- * delays an event but never loses it.
+ * (stream and seq only; payloads stay small). Every other process wakes its global stream's tail,
+ * which reads the log itself, and re-reads the announced events of the streams it has readers for.
+ * Readers fill any gap from the log, so a lost notification delays an event but never loses it.
  */
 import postgres from 'postgres';
 import { and, eq, inArray } from 'drizzle-orm';
@@ -28,7 +28,9 @@ export async function attachPostgresFanout(bus: EventBus, databaseUrl: string, d
       return;
     }
     if (note.p === bus.processId) return;
-    void deliverFromLog(bus, db, note.e).catch(() => {});
+    bus.committedElsewhere();
+    const followed = note.e.filter(([stream]) => bus.hasSubscribers(stream));
+    if (followed.length) void deliverFromLog(bus, db, followed).catch(() => {});
   });
 
   bus.onPublish = (events) => {
@@ -59,6 +61,6 @@ async function deliverFromLog(bus: EventBus, db: Db, refs: Array<[string, number
   for (const [stream, seqs] of byStream) {
     const rows = await db.select().from(event).where(and(eq(event.streamId, stream), inArray(event.seq, seqs)));
     rows.sort((a, b) => a.seq - b.seq);
-    for (const r of rows) bus.deliver({ streamId: r.streamId, seq: r.seq, type: r.type, data: r.data, createdAt: r.createdAt });
+    for (const r of rows) bus.deliver({ streamId: r.streamId, seq: r.seq, type: r.type, data: r.data, createdAt: r.createdAt, globalPos: r.globalPos });
   }
 }

@@ -14,11 +14,9 @@ export const globalEventDtoSchema = storedEventDtoSchema.extend({
 });
 export type GlobalEventDto = z.infer<typeof globalEventDtoSchema>;
 
-/** The global copy carries its origin inside `data`; the DTO lifts it out so `data` is the event's own. */
-export function toGlobalEventDto(e: StoredEvent): GlobalEventDto | null {
-  const { stream, stream_seq, ...data } = e.data;
-  if (typeof stream !== 'string' || typeof stream_seq !== 'number') return null;
-  return { seq: e.seq, type: e.type, data, created_at: e.createdAt.toISOString(), stream, stream_seq };
+/** An event as the global stream gives it: its global position as the seq, its own stream and seq named beside. */
+export function toGlobalEventDto(e: StoredEvent): GlobalEventDto {
+  return { seq: e.globalPos, type: e.type, data: e.data, created_at: e.createdAt.toISOString(), stream: e.streamId, stream_seq: e.seq };
 }
 
 export function toStoredEventDto(e: StoredEvent): StoredEventDto {

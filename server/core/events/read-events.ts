@@ -11,5 +11,5 @@ export async function readEvents(db: Db, streamId: string, fromSeq = 1, limit = 
     .where(and(eq(event.streamId, streamId), gte(event.seq, fromSeq)))
     .orderBy(asc(event.seq))
     .limit(limit);
-  return rows.map((r) => ({ streamId: r.streamId, seq: r.seq, type: r.type, data: r.data, createdAt: r.createdAt }));
+  return rows.map((r) => ({ streamId: r.streamId, seq: r.seq, type: r.type, data: r.data, createdAt: r.createdAt, globalPos: r.globalPos }));
 }

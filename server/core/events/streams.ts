@@ -1,5 +1,7 @@
-/** Stream ids: one stream per run, one per session, and the global stream that sees everything. */
-export const GLOBAL_STREAM = 'global';
+/**
+ * Stream ids: one stream per run, one per session, and a few of the system's own. The global stream,
+ * which sees everything, is not a stream of its own: it is every event in `globalPos` order.
+ */
 /** Revoked credentials, so every process closes the streams they opened (server/core/access/revocations.ts). */
 export const REVOCATION_STREAM = 'revocations';
 export const runStream = (runId: string) => `run:${runId}`;
@@ -13,4 +15,6 @@ export interface StoredEvent {
   type: string;
   data: Record<string, unknown>;
   createdAt: Date;
+  /** The event's place in the global stream (server/core/events/global-position.ts). */
+  globalPos: number;
 }

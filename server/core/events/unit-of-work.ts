@@ -1,23 +1,58 @@
 import type { StoredEvent } from './streams';
-import { appendEvent, type NewEvent, type Tx } from './append-event';
+import { appendEvents, type NewEvent, type Tx } from './append-event';
+import { MAX_EVENTS_PER_TRANSACTION, TooManyEventsError } from './global-position';
 import type { Db } from '@/db/client';
 import type { EventBus } from '@/server/stream/bus';
 
 export type Emit = (streamId: string, event: NewEvent) => Promise<void>;
+/** Appends a batch to one stream in one statement, in the order given. */
+export type EmitMany = (streamId: string, events: readonly NewEvent[]) => Promise<void>;
+
+type Deps = { db: Db; bus: EventBus };
 
 /**
- * Runs `work` in one transaction with an `emit` that appends events inside it; the events are
- * published to live readers only after the commit, so nobody sees an event whose state change
- * was rolled back.
+ * Counts the events a transaction appends, so each gets its own ordinal (its global position within
+ * the transaction), and refuses more than a transaction's positions allow.
  */
-export async function inTransaction<T>(deps: { db: Db; bus: EventBus }, work: (tx: Tx, emit: Emit) => Promise<T>): Promise<T> {
+function ordinals() {
+  let used = 0;
+  return (count: number): number => {
+    if (used + count > MAX_EVENTS_PER_TRANSACTION) throw new TooManyEventsError(used + count);
+    const first = used + 1;
+    used += count;
+    return first;
+  };
+}
+
+/**
+ * Runs `work` in one transaction with an `emit` (and `emitMany`) that appends events inside it; the
+ * events are published to live readers only after the commit, so nobody sees an event whose state
+ * change was rolled back.
+ */
+export async function inTransaction<T>(deps: Deps, work: (tx: Tx, emit: Emit, emitMany: EmitMany) => Promise<T>): Promise<T> {
   const written: StoredEvent[] = [];
-  const result = await deps.db.transaction(async (tx) => {
-    const emit: Emit = async (streamId, next) => {
-      written.push(...(await appendEvent(tx as unknown as Tx, streamId, next)));
+  const result = await deps.db.transaction(async (rawTx) => {
+    const tx = rawTx as unknown as Tx;
+    const reserve = ordinals();
+    const emitMany: EmitMany = async (streamId, events) => {
+      if (events.length === 0) return;
+      written.push(...(await appendEvents(tx, streamId, events, reserve(events.length))));
     };
-    return work(tx as unknown as Tx, emit);
+    return work(tx, (streamId, next) => emitMany(streamId, [next]), emitMany);
   });
   deps.bus.publish(written);
   return result;
+}
+
+/**
+ * Appends events that change nothing else (a streamed text delta, say) as one statement that commits
+ * by itself: one round trip, no BEGIN/COMMIT. Published after the commit, like `inTransaction`'s.
+ */
+export async function appendAndCommit(deps: Deps, streamId: string, events: NewEvent | readonly NewEvent[]): Promise<StoredEvent[]> {
+  const batch = Array.isArray(events) ? (events as readonly NewEvent[]) : [events as NewEvent];
+  if (batch.length === 0) return [];
+  if (batch.length > MAX_EVENTS_PER_TRANSACTION) throw new TooManyEventsError(batch.length);
+  const written = await appendEvents(deps.db, streamId, batch, 1);
+  deps.bus.publish(written);
+  return written;
 }

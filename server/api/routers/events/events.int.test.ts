@@ -191,11 +191,15 @@ describe('events.global', () => {
     expect([...streamsIn(aliceSees)]).toEqual([`run:${aliceRun}`]);
     expect([...streamsIn(bobSees)]).toEqual([`run:${bobRun}`]);
 
-    // The global copy names the event's seq in its own stream; `data` is the event's own.
+    // Each global event names its seq in its own stream; `data` is the event's own.
     const ownRun = await subscribe('run', { id: aliceRun });
     await ownRun.ended;
     const aliceEvents = eventsOf(aliceSees);
     expect(aliceEvents.map((e) => ({ type: e.type, seq: e.stream_seq, data: e.data }))).toEqual(eventsOf(ownRun).map((e) => ({ type: e.type, seq: e.seq, data: e.data })));
+    // The global seq (the event's global position) only grows, and is the tracked id a client resumes with.
+    const adminSeqs = eventsOf(admin).map((e) => e.seq);
+    expect(adminSeqs).toEqual([...new Set(adminSeqs)].sort((a, b) => a - b));
+    expect(aliceSees.frames.filter(isEvent).map((f) => f.id)).toEqual(aliceEvents.map((e) => String(e.seq)));
 
     // Resuming uses the global seq, filtered the same way.
     const lastSeen = aliceEvents[1]!.seq;
@@ -203,6 +207,24 @@ describe('events.global', () => {
     await resumed.waitFor(finished(aliceRun));
     expect(eventsOf(resumed)).toEqual(aliceEvents.slice(2));
     for (const c of [admin, aliceSees, bobSees, resumed]) c.close();
+  });
+
+  it('resumes after a global position, and refuses a cursor beyond the largest safe integer', async () => {
+    const runId = await startRun('::say resumed');
+    const first = await subscribe('global', undefined);
+    const done = (f: SseFrame) => isEvent(f) && eventOf(f).stream === `run:${runId}` && eventOf(f).type === 'run_succeeded';
+    await first.waitFor(done);
+    const seen = eventsOf(first).filter((e) => e.stream === `run:${runId}`);
+    first.close();
+    const cursor = seen.at(-2)!.seq;
+    const resumed = await subscribe('global', { lastEventId: String(cursor) });
+    await resumed.waitFor(done);
+    expect(eventsOf(resumed).filter((e) => e.stream === `run:${runId}`)).toEqual(seen.slice(-1));
+    resumed.close();
+
+    const tooBig = await subscribe('global', { lastEventId: '9999999999999999' });
+    expect((await errorOf(tooBig)).data).toMatchObject({ code: 'BAD_REQUEST' });
+    tooBig.close();
   });
 });
 

@@ -19,7 +19,9 @@ import type { Services } from '@/server/services';
 export const resumeCursor = {
   lastEventId: z
     .string()
-    .regex(/^\d{1,15}$/, 'must be the seq of the last event seen (a non-negative integer)')
+    // 16 digits: the global stream's seqs are global positions, up to 2^53.
+    .regex(/^\d{1,16}$/, 'must be the seq of the last event seen (a non-negative integer)')
+    .refine((value) => Number.isSafeInteger(Number(value)), 'must be the seq of the last event seen (a non-negative integer)')
     .nullish(),
 };
 
@@ -44,15 +46,27 @@ export async function* followTracked<T>(
   streamId: string,
   opts: FollowTrackedOptions<T>,
 ): AsyncGenerator<TrackedEnvelope<T>, void> {
+  yield* trackEvents(opts, (signal) => followStream(services.db, services.bus, streamId, { fromSeq: opts.fromSeq, signal, until: opts.until }), (event) => event.seq);
+}
+
+/**
+ * Hands the events of `source` to tRPC as `tracked(id)`, shaped for the client, until the client goes
+ * away or a credential the stream stands on is revoked.
+ */
+export async function* trackEvents<T>(
+  opts: Pick<FollowTrackedOptions<T>, 'signal' | 'openedBy' | 'shape'>,
+  source: (signal: AbortSignal) => AsyncIterable<StoredEvent>,
+  idOf: (event: StoredEvent) => number,
+): AsyncGenerator<TrackedEnvelope<T>, void> {
   // tRPC aborts its signal when the client goes away, and a revocation aborts ours; either way the
   // reader stops and unsubscribes.
   const revoked = new AbortController();
   const release = trackStream(opts.openedBy.credentials, () => revoked.abort());
   const signal = opts.signal ? AbortSignal.any([opts.signal, revoked.signal]) : revoked.signal;
   try {
-    for await (const event of followStream(services.db, services.bus, streamId, { fromSeq: opts.fromSeq, signal, until: opts.until })) {
+    for await (const event of source(signal)) {
       const shaped = await opts.shape(event);
-      if (shaped !== null) yield tracked(String(event.seq), shaped);
+      if (shaped !== null) yield tracked(String(idOf(event)), shaped);
     }
   } finally {
     release();
