@@ -130,4 +130,10 @@ describe('parseEnv', () => {
     expect(() => parseEnv({ WORK_LEASE_SECONDS: '1' })).toThrow(/WORK_LEASE_SECONDS/);
     expect(() => parseEnv({ WORK_LEASE_SECONDS: 'soon' })).toThrow(/WORK_LEASE_SECONDS/);
   });
+
+  it('drains for DRAIN_TIMEOUT_SECONDS on SIGTERM, 10 by default', () => {
+    expect(parseEnv({}).drainTimeoutMs).toBe(10_000);
+    expect(parseEnv({ DRAIN_TIMEOUT_SECONDS: '0' }).drainTimeoutMs).toBe(0);
+    expect(() => parseEnv({ DRAIN_TIMEOUT_SECONDS: '-1' })).toThrow(/DRAIN_TIMEOUT_SECONDS/);
+  });
 });

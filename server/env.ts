@@ -78,6 +78,7 @@ const rawSchema = z.object({
     .pipe(z.enum(['all', 'web', 'worker'], { message: 'must be all, web or worker' })),
   // At least 2 s: the lease is renewed well inside its length, and a shorter one would expire under a slow query.
   WORK_LEASE_SECONDS: z.coerce.number().int().min(2).default(15),
+  DRAIN_TIMEOUT_SECONDS: z.coerce.number().int().min(0).default(10),
 });
 
 /**
@@ -160,6 +161,8 @@ export interface Env {
   role: Role;
   /** How long a process's claim on a run or turn lasts unless renewed; a dead worker's work is taken over after it. */
   workLeaseSeconds: number;
+  /** How long SIGTERM waits for work in progress to reach a step boundary and be handed back. */
+  drainTimeoutMs: number;
 }
 
 export class EnvError extends Error {
@@ -328,5 +331,6 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     processEnv: { ...source },
     role: raw.ROLE,
     workLeaseSeconds: raw.WORK_LEASE_SECONDS,
+    drainTimeoutMs: raw.DRAIN_TIMEOUT_SECONDS * 1000,
   };
 }
