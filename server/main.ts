@@ -104,7 +104,7 @@ async function main(): Promise<void> {
 
   let services: Services;
   try {
-    services = await createServices(env, { log: logger, worker: env.role !== 'web' });
+    services = await createServices(env, { log: logger });
   } catch (err) {
     if (err instanceof DatabaseLockedError) {
       console.error(err.message);
