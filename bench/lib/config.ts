@@ -23,5 +23,5 @@ export const config = QUICK
       pglite: { single: 1000, batches: 15, batchSize: 100, warmup: 100 },
       pgbenchSeconds: 5,
       sse: { clients: 1000, events: 200, warmupEvents: 50, rounds: 3, timeoutMs: 60_000 },
-      sessions: { sessions: 1000, turns: 2, processes: 2, settleMs: 11_000, windowMs: 10_000, timeoutMs: 300_000 },
+      sessions: { sessions: 1000, turns: 2, processes: 2, settleMs: 15_000, windowMs: 10_000, timeoutMs: 300_000 },
     };
