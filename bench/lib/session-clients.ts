@@ -80,7 +80,7 @@ function onFrame(s: Session, block: string) {
   else if (id !== s.lastSeq + 1) tally.gaps += id - s.lastSeq - 1;
   s.lastSeq = Math.max(s.lastSeq, id);
   const type = (JSON.parse(data) as { type?: string }).type ?? '';
-  if (type === 'text_delta' || type.endsWith('_delta')) tally.textDeltas++;
+  if (type.endsWith('_delta')) tally.textDeltas++; // model_output_delta: streamed answer text
   if (TURN_END.has(type)) {
     s.turnsEnded++;
     if (type !== 'turn_completed') tally.turnsFailed++;
@@ -152,16 +152,12 @@ async function turn(text: string) {
     onTurnEnded = check;
     check();
   });
-  const posted: string[] = [];
   await Promise.all(
     sessions.map((s) =>
-      post(`/v1/sessions/${s.id}/messages`, { role: 'user', parts: [{ type: 'text', text }] }).then(
-        () => void posted.push(s.id),
-        (err) => {
-          fail(err);
-          target.delete(s); // its turn never started; do not wait for it
-        },
-      ),
+      post(`/v1/sessions/${s.id}/messages`, { role: 'user', parts: [{ type: 'text', text }] }).catch((err) => {
+        fail(err);
+        target.delete(s); // its turn never started; do not wait for it
+      }),
     ),
   );
   onTurnEnded();
