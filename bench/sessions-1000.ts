@@ -91,19 +91,44 @@ function memoryOf(pid: number): { rss: number; peak: number } | undefined {
 const fmtMiB = (bytes: number | undefined) => (bytes !== undefined && Number.isFinite(bytes) ? `${(bytes / 1024 ** 2).toFixed(0)} MiB` : 'n/a');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Table reads (scans) and row writes so far, per table of the server's database. */
+async function tableActivity(sql: postgres.Sql): Promise<Map<string, { scans: number; writes: number }>> {
+  const rows = await sql<Array<{ t: string; scans: string; writes: string }>>`
+    select schemaname || '.' || relname as t, (coalesce(seq_scan, 0) + coalesce(idx_scan, 0))::text as scans,
+           (n_tup_ins + n_tup_upd + n_tup_del)::text as writes
+    from pg_stat_user_tables`;
+  return new Map(rows.map((r) => [r.t, { scans: Number(r.scans), writes: Number(r.writes) }]));
+}
+
+interface IdleWindow {
+  transactionsPerSecond: number;
+  /** The busiest tables during the window, as `table scans/writes`: where the idle queries go. */
+  busiest: string;
+}
+
 /** Transactions per second in the database over a window that starts after a settling pause. */
-async function idleTransactionsPerSecond(sql: postgres.Sql, database: string, settleMs: number, windowMs: number): Promise<number> {
+async function idleWindow(stats: postgres.Sql, inDatabase: postgres.Sql, database: string, settleMs: number, windowMs: number): Promise<IdleWindow> {
   const count = async () => {
-    const [row] = await sql<Array<{ x: string }>>`select (xact_commit + xact_rollback)::text as x from pg_stat_database where datname = ${database}`;
+    const [row] = await stats<Array<{ x: string }>>`select (xact_commit + xact_rollback)::text as x from pg_stat_database where datname = ${database}`;
     return Number(row!.x);
   };
   await sleep(settleMs);
+  const tablesBefore = await tableActivity(inDatabase);
   const before = await count();
   const t0 = performance.now();
   await sleep(windowMs);
   const after = await count();
-  // Our own reading is a transaction in the same database: the first one lands inside the window.
-  return (after - before - 1) / ((performance.now() - t0) / 1000);
+  const seconds = (performance.now() - t0) / 1000;
+  const tablesAfter = await tableActivity(inDatabase);
+  const busiest = [...tablesAfter]
+    .map(([t, a]) => ({ t, scans: a.scans - (tablesBefore.get(t)?.scans ?? 0), writes: a.writes - (tablesBefore.get(t)?.writes ?? 0) }))
+    .filter((d) => d.scans + d.writes > 0)
+    .sort((a, b) => b.scans + b.writes - (a.scans + a.writes))
+    .slice(0, 5)
+    .map((d) => `${d.t} ${d.scans}/${d.writes}`)
+    .join(', ');
+  // Our own readings are transactions in the same database: one from each side lands inside the window.
+  return { transactionsPerSecond: (after - before - 2) / seconds, busiest: busiest || 'none' };
 }
 
 export async function benchSessions(pg: PgServer | null): Promise<SectionOutcome> {
@@ -119,7 +144,11 @@ export async function benchSessions(pg: PgServer | null): Promise<SectionOutcome
   fs.mkdirSync(workspace, { recursive: true });
   const token = `bench-admin-${randomBytes(12).toString('hex')}`;
   const stats = postgres(pg.adminUrl, { max: 1, onnotice: () => {} });
-  onCleanup('close stats connection', () => stats.end({ timeout: 2 }));
+  const inDatabase = postgres(db.url, { max: 1, onnotice: () => {} });
+  onCleanup('close stats connections', async () => {
+    await stats.end({ timeout: 2 });
+    await inDatabase.end({ timeout: 2 });
+  });
 
   let server: ServerProcess | undefined;
   const clients: ClientProcess[] = [];
@@ -139,8 +168,9 @@ export async function benchSessions(pg: PgServer | null): Promise<SectionOutcome
     const pid = server.child.pid!;
 
     const restingMemory = memoryOf(pid);
-    const restingTps = await idleTransactionsPerSecond(stats, db.name, cfg.settleMs, cfg.windowMs);
-    console.log(`server at rest: RSS ${fmtMiB(restingMemory?.rss)}, ${restingTps.toFixed(1)} transactions/s`);
+    const resting = await idleWindow(stats, inDatabase, db.name, cfg.settleMs, cfg.windowMs);
+    const restingTps = resting.transactionsPerSecond;
+    console.log(`server at rest: RSS ${fmtMiB(restingMemory?.rss)}, ${restingTps.toFixed(1)} transactions/s (busiest tables, scans/writes: ${resting.busiest})`);
 
     const share = (i: number) => Math.floor(cfg.sessions / cfg.processes) + (i < cfg.sessions % cfg.processes ? 1 : 0);
     for (let i = 0; i < cfg.processes; i++) clients.push(ClientProcess.start());
@@ -161,7 +191,9 @@ export async function benchSessions(pg: PgServer | null): Promise<SectionOutcome
       console.log(`turn ${t + 1}: every session's answer streamed and ended in ${fmtMs(turnTimes.at(-1)!)}`);
     }
 
-    const idleTps = await idleTransactionsPerSecond(stats, db.name, cfg.settleMs, cfg.windowMs);
+    const idle = await idleWindow(stats, inDatabase, db.name, cfg.settleMs, cfg.windowMs);
+    const idleTps = idle.transactionsPerSecond;
+    console.log(`sessions idle-waiting: ${idleTps.toFixed(1)} transactions/s (busiest tables, scans/writes: ${idle.busiest})`);
     const memory = memoryOf(pid);
     const reports = await Promise.all(clients.map((c) => c.ask<Extract<FleetReply, { type: 'report' }>>({ type: 'report' }, 'report', 10_000)));
     const sum = (k: keyof Tally) => reports.reduce((n, r) => n + r[k], 0);
