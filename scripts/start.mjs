@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `npm start`: builds the dashboard on first start (or when the sources are newer than the build),
- * then runs the custom server in production mode.
+ * then runs the custom server in production mode. SIGTERM and SIGINT are passed on, so the server
+ * drains its work (see server/main.ts) before this wrapper exits with its code.
  */
 import { spawnSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -22,7 +23,8 @@ function newestMtime(dir) {
 }
 
 function needsBuild() {
-  if (process.env.SWITCHBOARD_NO_DASHBOARD === '1') return false;
+  // A worker process (ROLE=worker) never serves the dashboard, nor does an API-only one.
+  if (process.env.SWITCHBOARD_NO_DASHBOARD === '1' || process.env.ROLE?.trim().toLowerCase() === 'worker') return false;
   if (!fs.existsSync(buildId)) return true;
   const built = fs.statSync(buildId).mtimeMs;
   return ['app', 'components', 'lib'].some((d) => fs.existsSync(path.join(root, d)) && newestMtime(path.join(root, d)) > built);

@@ -113,4 +113,27 @@ describe('parseEnv', () => {
     expect(parseEnv({ SECRETS_KEY: Buffer.alloc(32, 7).toString('base64') }).secretsKey).toEqual(Buffer.alloc(32, 7));
     expect(() => parseEnv({ SECRETS_KEY: 'too-short' })).toThrow(/SECRETS_KEY: must be 32 bytes/);
   });
+
+  it('runs every role in one process unless ROLE says web or worker, which need a shared Postgres', () => {
+    const pg = { DATABASE_URL: 'postgres://u@127.0.0.1/db' };
+    expect(parseEnv({}).role).toBe('all');
+    expect(parseEnv({ ROLE: '' }).role).toBe('all');
+    expect(parseEnv({ ...pg, ROLE: 'web' }).role).toBe('web');
+    expect(parseEnv({ ...pg, ROLE: 'Worker' }).role).toBe('worker');
+    expect(() => parseEnv({ ...pg, ROLE: 'both' })).toThrow(/ROLE: must be all, web or worker/);
+    expect(() => parseEnv({ ROLE: 'worker' })).toThrow(/ROLE=worker needs DATABASE_URL: the embedded database admits one process/);
+  });
+
+  it('leases work for WORK_LEASE_SECONDS, 15 by default and never under 2', () => {
+    expect(parseEnv({}).workLeaseSeconds).toBe(15);
+    expect(parseEnv({ WORK_LEASE_SECONDS: '3' }).workLeaseSeconds).toBe(3);
+    expect(() => parseEnv({ WORK_LEASE_SECONDS: '1' })).toThrow(/WORK_LEASE_SECONDS/);
+    expect(() => parseEnv({ WORK_LEASE_SECONDS: 'soon' })).toThrow(/WORK_LEASE_SECONDS/);
+  });
+
+  it('drains for DRAIN_TIMEOUT_SECONDS on SIGTERM, 10 by default', () => {
+    expect(parseEnv({}).drainTimeoutMs).toBe(10_000);
+    expect(parseEnv({ DRAIN_TIMEOUT_SECONDS: '0' }).drainTimeoutMs).toBe(0);
+    expect(() => parseEnv({ DRAIN_TIMEOUT_SECONDS: '-1' })).toThrow(/DRAIN_TIMEOUT_SECONDS/);
+  });
 });

@@ -71,7 +71,21 @@ const rawSchema = z.object({
   RATE_LIMIT_SIGN_IN_ATTEMPTS_PER_IP: z.coerce.number().int().min(0).default(100),
   // Only `off` turns the sandbox off: anything unclear keeps it on rather than silently running unconfined.
   SANDBOX: z.enum(['on', 'off', '']).optional(),
+  ROLE: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').trim().toLowerCase() || 'all')
+    .pipe(z.enum(['all', 'web', 'worker'], { message: 'must be all, web or worker' })),
+  // At least 2 s: the lease is renewed well inside its length, and a shorter one would expire under a slow query.
+  WORK_LEASE_SECONDS: z.coerce.number().int().min(2).default(15),
+  DRAIN_TIMEOUT_SECONDS: z.coerce.number().int().min(0).default(10),
 });
+
+/**
+ * What a process does in a scale-out set: `web` serves HTTP (API, streams, dashboard) and dispatches
+ * work without executing it, `worker` executes work and serves no API, `all` does both.
+ */
+export type Role = 'all' | 'web' | 'worker';
 
 /** A host a request may be addressed to; without a port, any port. */
 export interface AllowedHost {
@@ -144,6 +158,11 @@ export interface Env {
    * (the agent's shell) inherit, minus what each of them removes.
    */
   processEnv: Record<string, string | undefined>;
+  role: Role;
+  /** How long a process's claim on a run or turn lasts unless renewed; a dead worker's work is taken over after it. */
+  workLeaseSeconds: number;
+  /** How long SIGTERM waits for work in progress to reach a step boundary and be handed back. */
+  drainTimeoutMs: number;
 }
 
 export class EnvError extends Error {
@@ -255,6 +274,11 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   const hosts = allowedHosts(raw.ALLOWED_HOSTS, problems);
   const scopesForSignup = signupScopes(raw.SIGNUP_SCOPES, problems);
   const sealingKey = secretsKey(raw.SECRETS_KEY, problems);
+  if (raw.ROLE !== 'all' && !raw.DATABASE_URL) {
+    problems.push(
+      `ROLE=${raw.ROLE} needs DATABASE_URL: the embedded database admits one process, so web and worker processes must share a Postgres server (without one, use ROLE=all)`,
+    );
+  }
   if (problems.length) throw new EnvError(problems);
 
   const shownHost = raw.HOST === '0.0.0.0' || raw.HOST === '::' ? '127.0.0.1' : raw.HOST;
@@ -305,5 +329,8 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     sandboxEnabled: raw.SANDBOX !== 'off',
     backendEnv: { ...source, DEFAULT_MODEL: raw.DEFAULT_MODEL },
     processEnv: { ...source },
+    role: raw.ROLE,
+    workLeaseSeconds: raw.WORK_LEASE_SECONDS,
+    drainTimeoutMs: raw.DRAIN_TIMEOUT_SECONDS * 1000,
   };
 }

@@ -37,7 +37,7 @@ export interface Services {
 }
 
 export interface ServiceOptions {
-  /** Execute work in this process (default). A web-only process of a scale-out set says false. */
+  /** Execute work in this process; by default unless ROLE=web (a web-only process of a scale-out set). */
   worker?: boolean;
   log?: { error(message: string, err?: unknown): void };
 }
@@ -65,7 +65,7 @@ export async function createServices(env: Env, opts: ServiceOptions = {}): Promi
     const detachFanout = env.databaseUrl ? await attachPostgresFanout(bus, env.databaseUrl, database.db) : async () => {};
     const secrets = loadSecrets({ dataDir: env.dataDir, secretsKey: env.secretsKey, authSecret: env.authSecret });
     const engine = new Engine({ db: database.db, bus, env, backends, sandbox, processId: bus.processId, log }, database);
-    await engine.start({ worker: opts.worker ?? true });
+    await engine.start({ worker: opts.worker ?? env.role !== 'web' });
     return {
       env,
       database,

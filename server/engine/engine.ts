@@ -30,6 +30,8 @@ export class Engine {
   private readonly again = new Set<string>();
   private sweepTimer?: NodeJS.Timeout;
   private stopped = false;
+  /** Set by drain(): no new work is taken, and active work is handed back at its next step boundary. */
+  private draining = false;
 
   constructor(
     private readonly deps: EngineDeps,
@@ -79,16 +81,35 @@ export class Engine {
     return this.active.has(id);
   }
 
+  /*
+   * MINIMAL VERSION written with the process roles (ROLE, SIGTERM handling in server/main.ts); the
+   * engine's own implementation replaces it. Stops taking work; each active run or turn returns at its
+   * next step boundary without finishing, releases its lease and is enqueued again so another worker
+   * continues it at once. Work still inside a step when the time is up is left to its lease: once this
+   * process is gone, another worker takes it over after WORK_LEASE_SECONDS, as after a crash (a tool
+   * that was running is reported interrupted, never run twice).
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    this.draining = true;
+    clearInterval(this.sweepTimer);
+    this.waiting.length = 0;
+    this.again.clear();
+    await this.boss?.offWork(QUEUE, { wait: false }).catch(() => {});
+    const deadline = Date.now() + timeoutMs;
+    while (this.active.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.sweepTimer);
-    for (const controller of this.active.values()) controller.abort();
+    // Aborting finishes work as canceled; after a drain, what is left belongs to the next worker instead.
+    if (!this.draining) for (const controller of this.active.values()) controller.abort();
     await this.boss?.stop({ graceful: false, close: true, wait: false } as never).catch(() => {});
   }
 
   /** Runs work with bounded concurrency; a second request for work already running here re-runs it afterwards. */
   private schedule(ref: WorkRef): void {
-    if (this.stopped) return;
+    if (this.stopped || this.draining) return;
     if (this.active.has(ref.id)) {
       this.again.add(ref.id);
       return;
@@ -100,7 +121,8 @@ export class Engine {
     const controller = new AbortController();
     this.active.set(ref.id, controller);
     void this.executor
-      .advance(ref, controller.signal)
+      .advance(ref, controller.signal, () => this.draining)
+      .then((result) => (result === 'handed_back' ? this.enqueue(ref) : undefined))
       .catch((err) => this.deps.log.error(`advancing ${ref.kind} ${ref.id} failed`, err))
       .finally(() => {
         this.active.delete(ref.id);

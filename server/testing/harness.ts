@@ -27,7 +27,7 @@ export interface TestServer {
 const quietLogger = { info() {}, error() {} };
 
 /** A throw-away database on the Postgres server named by DATABASE_URL; dropped on close. */
-async function freshPostgresDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+export async function freshPostgresDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `sb_test_${randomBytes(6).toString('hex')}`;
   const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);

@@ -21,13 +21,14 @@ import { completeToolStep, requestTool, resolveApproval, runToolStep } from './t
 
 export type { EngineDeps } from './shared';
 
-export type AdvanceResult = 'finished' | 'parked' | 'busy' | 'missing';
+/** `handed_back`: stopped between steps because this process is draining; another process continues it. */
+export type AdvanceResult = 'finished' | 'parked' | 'busy' | 'missing' | 'handed_back';
 
 export class Executor {
   constructor(private readonly deps: EngineDeps) {}
 
   /** Advances the work as far as it can go now. Safe to call repeatedly and from several processes. */
-  async advance(ref: WorkRef, localAbort?: AbortSignal): Promise<AdvanceResult> {
+  async advance(ref: WorkRef, localAbort?: AbortSignal, handBack?: () => boolean): Promise<AdvanceResult> {
     if (!(await acquireLease(this.deps, ref))) return 'busy';
     const controller = new AbortController();
     const onLocalAbort = () => controller.abort();
@@ -35,7 +36,7 @@ export class Executor {
     // Cancel can come from any process: watch the row, and keep the lease alive while we work.
     const stopWatching = watchLeasedWork(this.deps, ref, () => controller.abort());
     try {
-      return await this.loop(ref, controller.signal);
+      return await this.loop(ref, controller.signal, handBack);
     } finally {
       stopWatching();
       localAbort?.removeEventListener('abort', onLocalAbort);
@@ -43,7 +44,7 @@ export class Executor {
     }
   }
 
-  private async loop(ref: WorkRef, signal: AbortSignal): Promise<AdvanceResult> {
+  private async loop(ref: WorkRef, signal: AbortSignal, handBack?: () => boolean): Promise<AdvanceResult> {
     const { deps } = this;
     const first = await loadWorkItem(deps.db, ref);
     if (!first) return 'missing';
@@ -57,6 +58,7 @@ export class Executor {
         await inTransaction(deps, (tx, emit) => finish(tx, emit, item, item.cancelAs));
         return 'finished';
       }
+      if (handBack?.()) return 'handed_back';
       const steps = await this.loadSteps(ref.id);
       const action = decideNext(steps.map((s) => s.view));
       try {

@@ -8,12 +8,12 @@ import { run, turn } from '@/db/schema';
 import type { WorkRef } from '../work-item';
 import type { EngineDeps } from './shared';
 
-const LEASE_SECONDS = 15;
 const WATCH_INTERVAL_MS = 250;
-/** Renewed every this many watch ticks: well within LEASE_SECONDS. */
-const RENEW_EVERY_TICKS = 20;
 
-type LeaseDeps = Pick<EngineDeps, 'db' | 'processId'>;
+type LeaseDeps = Pick<EngineDeps, 'db' | 'processId' | 'env'>;
+
+/** Renewed three times per lease length (WORK_LEASE_SECONDS), so one slow renewal does not lose it. */
+const renewEveryTicks = (deps: LeaseDeps) => Math.max(1, Math.floor((deps.env.workLeaseSeconds * 1000) / 3 / WATCH_INTERVAL_MS));
 
 const table = (ref: WorkRef) => (ref.kind === 'run' ? run : turn);
 
@@ -23,7 +23,7 @@ export async function acquireLease(deps: LeaseDeps, ref: WorkRef): Promise<boole
   const me = deps.processId;
   const rows = await deps.db
     .update(t)
-    .set({ leaseOwner: me, leaseExpiresAt: sql`now() + make_interval(secs => ${LEASE_SECONDS})` })
+    .set({ leaseOwner: me, leaseExpiresAt: sql`now() + make_interval(secs => ${deps.env.workLeaseSeconds})` })
     .where(and(eq(t.id, ref.id), or(isNull(t.leaseOwner), eq(t.leaseOwner, me), lt(t.leaseExpiresAt, sql`now()`))))
     .returning({ id: t.id });
   return rows.length > 0;
@@ -43,10 +43,11 @@ async function cancelRequested(deps: LeaseDeps, ref: WorkRef): Promise<boolean> 
 /** While the work runs: calls `onCancel` once a cancel is requested, and keeps the lease alive. Returns the stop function. */
 export function watchLeasedWork(deps: LeaseDeps, ref: WorkRef, onCancel: () => void): () => void {
   let ticks = 0;
+  const renewEvery = renewEveryTicks(deps);
   const watch = setInterval(() => {
     ticks++;
     void cancelRequested(deps, ref).then((yes) => yes && onCancel(), () => {});
-    if (ticks % RENEW_EVERY_TICKS === 0) void acquireLease(deps, ref).catch(() => {});
+    if (ticks % renewEvery === 0) void acquireLease(deps, ref).catch(() => {});
   }, WATCH_INTERVAL_MS);
   return () => clearInterval(watch);
 }
