@@ -7,14 +7,17 @@ import { readSnapshot } from '@/server/core/shared/snapshot';
 import type { WorkDeps } from '@/server/core/work/deps';
 import { toRunDto, type RunDto, type RunPage } from './run-dto';
 
-/** A run with its steps, read in one snapshot. Unknown (or another owner's) → RUN_NOT_FOUND. */
-export function getRun(deps: WorkDeps, principal: Principal, input: { id: string }): Promise<RunDto> {
-  return readSnapshot(deps.db, async (tx) => {
-    const [r] = await tx.select().from(run).where(ownedWhere(principal, run.ownerId, eq(run.id, input.id))).limit(1);
-    if (!r) throw notFound('run', 'RUN_NOT_FOUND');
-    const steps = await tx.select().from(step).where(eq(step.ownerId, input.id)).orderBy(asc(step.index));
-    return toRunDto(r, steps);
+/**
+ * A run with its steps. One statement (the steps aggregated into it), so the parts cannot disagree
+ * and no transaction is needed. Unknown (or another owner's) → RUN_NOT_FOUND.
+ */
+export async function getRun(deps: WorkDeps, principal: Principal, input: { id: string }): Promise<RunDto> {
+  const found = await deps.db.query.run.findFirst({
+    where: ownedWhere(principal, run.ownerId, eq(run.id, input.id)),
+    with: { steps: { orderBy: (s, { asc }) => [asc(s.index)] } },
   });
+  if (!found) throw notFound('run', 'RUN_NOT_FOUND');
+  return toRunDto(found, found.steps);
 }
 
 export interface ListRunsInput {
