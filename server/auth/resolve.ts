@@ -165,14 +165,13 @@ function keyPrincipal(deps: Pick<Services, 'env'>, key: KeyRow): Principal | nul
 }
 
 /**
- * A presented API key: found by its hash (as better-auth stores it) with a read only — no usage
- * write on the request path (see key-usage.ts). Expired keys are refused, not deleted.
+ * A presented API key, found by its hash (as better-auth stores it) with one read and no write:
+ * its usage is recorded in batches (key-usage.ts). Expired keys are refused, not deleted.
  */
 async function principalFromApiKey(deps: Deps, tokenHash: string): Promise<Resolved | null> {
   const key = await findKey(deps, eq(apikeyTable.key, tokenHash));
   const principal = key ? keyPrincipal(deps, key) : null;
   if (!key || !principal) return null;
-  keyUsageOf(deps.db).record(key.id);
   return { principal, expiresAt: key.expiresAt };
 }
 
@@ -233,8 +232,12 @@ export async function principalFromToken(deps: Deps, token: string, opts: { onSt
   // Tickets count only on stream routes (checked before the cache, which does not know the route).
   if (purpose === 'stream' && !(opts.onStreamRoute ?? false)) return null;
   const tokenHash = sha256Token(token);
-  if (!deps.bus) return (await lookUpToken(deps, token, tokenHash, purpose))?.principal ?? null;
-  return credentialCacheOf(deps.bus).resolve(tokenHash, () => lookUpToken(deps, token, tokenHash, purpose));
+  const principal = deps.bus
+    ? await credentialCacheOf(deps.bus).resolve(tokenHash, () => lookUpToken(deps, token, tokenHash, purpose))
+    : ((await lookUpToken(deps, token, tokenHash, purpose))?.principal ?? null);
+  // Every use counts, cached or not; written in batches, never on the request path.
+  if (principal?.kind === 'api_key') keyUsageOf(deps.db).record(principal.id);
+  return principal;
 }
 
 async function principalFromBetterAuthCookie(services: Services, headers: Headers): Promise<Principal | null> {
