@@ -13,6 +13,7 @@ export const config = QUICK
       pglite: { single: 120, batches: 2, batchSize: 100, warmup: 20 },
       pgbenchSeconds: 1,
       sse: { clients: 1000, events: 50, warmupEvents: 10, rounds: 2, timeoutMs: 30_000 },
+      rest: { connections: 64, seconds: 3, warmupSeconds: 1, rounds: 2 },
     }
   : {
       mode: 'full',
@@ -21,4 +22,5 @@ export const config = QUICK
       pglite: { single: 1000, batches: 15, batchSize: 100, warmup: 100 },
       pgbenchSeconds: 5,
       sse: { clients: 1000, events: 200, warmupEvents: 50, rounds: 3, timeoutMs: 60_000 },
+      rest: { connections: 64, seconds: 10, warmupSeconds: 2, rounds: 3 },
     };
