@@ -3,8 +3,10 @@
  * `Authorization: Bearer|ApiKey <t>`, a bare `Authorization: <key>`, `X-API-Key`, the dashboard's
  * cookies, and — on stream endpoints only — `?access_token=` / `?token=`.
  */
-import { and, eq, gt, inArray, type SQL } from 'drizzle-orm';
+import { and, eq, gt, inArray, sql } from 'drizzle-orm';
+import type { Db } from '@/db/client';
 import { apikey as apikeyTable, session as sessionTable, tokenSession as tokenSessionTable, user as userTable } from '@/db/schema';
+import { preparedOn } from '@/db/prepared';
 import type { Services } from '@/server/services';
 import { ADMIN_CREDENTIAL, adminPrincipal, ADMIN_PRINCIPAL_ID, apiKeyCredential, sessionCredential, type Principal } from './principal';
 import { ACCOUNT_SCOPES, SCOPES, statementsToScopes, USER_SCOPES, type Scope } from './scopes';
@@ -124,9 +126,18 @@ const KEY_COLUMNS = {
   ownerRole: userTable.role,
 };
 
-/** A key with its owner's role, in one query. */
-async function findKey(deps: Pick<Services, 'db'>, where: SQL): Promise<KeyRow | undefined> {
-  const [row] = await deps.db.select(KEY_COLUMNS).from(apikeyTable).leftJoin(userTable, eq(userTable.id, apikeyTable.referenceId)).where(where).limit(1);
+/** A key with its owner's role, in one prepared query, by the key's hash or by its id. */
+const keyBy = (db: Db, column: 'key' | 'id') =>
+  db
+    .select(KEY_COLUMNS)
+    .from(apikeyTable)
+    .leftJoin(userTable, eq(userTable.id, apikeyTable.referenceId))
+    .where(eq(apikeyTable[column], sql.placeholder('value')))
+    .limit(1)
+    .prepare(`find_key_by_${column}`);
+
+async function findKey(deps: Pick<Services, 'db'>, column: 'key' | 'id', value: string): Promise<KeyRow | undefined> {
+  const [row] = await preparedOn(deps.db, `findKeyBy:${column}`, (db) => keyBy(db, column)).execute({ value });
   return row;
 }
 
@@ -169,7 +180,7 @@ function keyPrincipal(deps: Pick<Services, 'env'>, key: KeyRow): Principal | nul
  * its usage is recorded in batches (key-usage.ts). Expired keys are refused, not deleted.
  */
 async function principalFromApiKey(deps: Deps, tokenHash: string): Promise<Resolved | null> {
-  const key = await findKey(deps, eq(apikeyTable.key, tokenHash));
+  const key = await findKey(deps, 'key', tokenHash);
   const principal = key ? keyPrincipal(deps, key) : null;
   if (!key || !principal) return null;
   return { principal, expiresAt: key.expiresAt };
@@ -177,7 +188,7 @@ async function principalFromApiKey(deps: Deps, tokenHash: string): Promise<Resol
 
 /** A key still in force, by id: what a session or ticket opened with that key stands on. */
 async function principalFromKeyId(deps: Deps, keyId: string): Promise<Principal | null> {
-  const key = await findKey(deps, eq(apikeyTable.id, keyId));
+  const key = await findKey(deps, 'id', keyId);
   return key ? keyPrincipal(deps, key) : null;
 }
 

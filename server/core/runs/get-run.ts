@@ -1,21 +1,31 @@
-import { asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '@/db/client';
 import { run, step } from '@/db/schema';
 import type { Principal } from '@/server/auth/principal';
-import { ownedWhere } from '@/server/core/access/owner-scope';
+import { ownedWhere, ownerOf, seesEveryOwner } from '@/server/core/access/owner-scope';
 import { notFound } from '@/server/core/shared/errors';
+import { preparedOn } from '@/db/prepared';
 import { readSnapshot } from '@/server/core/shared/snapshot';
 import type { WorkDeps } from '@/server/core/work/deps';
 import { toRunDto, type RunDto, type RunPage } from './run-dto';
 
+/** A run by id with its steps in order; `owned` also requires the `owner` parameter to match. */
+const runWithSteps = (db: Db, owned: boolean) =>
+  db.query.run
+    .findFirst({
+      where: owned ? and(eq(run.id, sql.placeholder('id')), eq(run.ownerId, sql.placeholder('owner'))) : eq(run.id, sql.placeholder('id')),
+      with: { steps: { orderBy: (s, { asc }) => [asc(s.index)] } },
+    })
+    .prepare(owned ? 'get_owned_run' : 'get_run');
+
 /**
- * A run with its steps. One statement (the steps aggregated into it), so the parts cannot disagree
- * and no transaction is needed. Unknown (or another owner's) → RUN_NOT_FOUND.
+ * A run with its steps. One prepared statement (the steps aggregated into it), so the parts cannot
+ * disagree and no transaction is needed. Unknown (or another owner's) → RUN_NOT_FOUND.
  */
 export async function getRun(deps: WorkDeps, principal: Principal, input: { id: string }): Promise<RunDto> {
-  const found = await deps.db.query.run.findFirst({
-    where: ownedWhere(principal, run.ownerId, eq(run.id, input.id)),
-    with: { steps: { orderBy: (s, { asc }) => [asc(s.index)] } },
-  });
+  const found = seesEveryOwner(principal)
+    ? await preparedOn(deps.db, 'getRun', (db) => runWithSteps(db, false)).execute({ id: input.id })
+    : await preparedOn(deps.db, 'getOwnedRun', (db) => runWithSteps(db, true)).execute({ id: input.id, owner: ownerOf(principal) });
   if (!found) throw notFound('run', 'RUN_NOT_FOUND');
   return toRunDto(found, found.steps);
 }
