@@ -3,7 +3,8 @@
  * generator in the bench process then competes with them for CPU the way a client on the same box
  * would, and never shares their event loop.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { onCleanup } from './cleanup';
@@ -14,7 +15,27 @@ export interface ChildServer {
   child: ChildProcess;
   /** What the process wrote to stderr (the last few KB), for a failure message. */
   stderr(): string;
+  /**
+   * CPU time the process has used so far (ms; Linux /proc, NaN elsewhere). Per request, it is a
+   * figure other load on the machine barely moves, unlike req/s.
+   */
+  cpuMs(): number;
   stop(): Promise<void>;
+}
+
+let clockTicks = 0;
+
+function processCpuMs(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    clockTicks ||= Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** A port free right now on loopback (the child binds it a moment later). */
@@ -83,5 +104,5 @@ export async function startChildServer(
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { url, child, stderr: () => stderr, stop };
+  return { url, child, stderr: () => stderr, cpuMs: () => processCpuMs(child.pid), stop };
 }

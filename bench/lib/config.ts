@@ -13,7 +13,7 @@ export const config = QUICK
       pglite: { single: 120, batches: 2, batchSize: 100, warmup: 20 },
       pgbenchSeconds: 1,
       sse: { clients: 1000, events: 50, warmupEvents: 10, rounds: 2, timeoutMs: 30_000 },
-      rest: { connections: 64, seconds: 3, warmupSeconds: 1, rounds: 2 },
+      rest: { connections: 64, seconds: 3, warmupSeconds: 2, rounds: 2 },
     }
   : {
       mode: 'full',
