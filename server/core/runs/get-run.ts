@@ -1,10 +1,10 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { run, step } from '@/db/schema';
 import type { Principal } from '@/server/auth/principal';
-import { ownedWhere, ownerOf, seesEveryOwner } from '@/server/core/access/owner-scope';
+import { ownedWhere } from '@/server/core/access/owner-scope';
 import { notFound } from '@/server/core/shared/errors';
-import { preparedOn } from '@/db/prepared';
+import { byIdWhere, findOwnedById } from '@/server/core/shared/owned-by-id';
 import { readSnapshot } from '@/server/core/shared/snapshot';
 import type { WorkDeps } from '@/server/core/work/deps';
 import { toRunDto, type RunDto, type RunPage } from './run-dto';
@@ -13,7 +13,7 @@ import { toRunDto, type RunDto, type RunPage } from './run-dto';
 const runWithSteps = (db: Db, owned: boolean) =>
   db.query.run
     .findFirst({
-      where: owned ? and(eq(run.id, sql.placeholder('id')), eq(run.ownerId, sql.placeholder('owner'))) : eq(run.id, sql.placeholder('id')),
+      where: byIdWhere(run.id, run.ownerId, owned),
       with: { steps: { orderBy: (s, { asc }) => [asc(s.index)] } },
     })
     .prepare(owned ? 'get_owned_run' : 'get_run');
@@ -23,9 +23,7 @@ const runWithSteps = (db: Db, owned: boolean) =>
  * disagree and no transaction is needed. Unknown (or another owner's) → RUN_NOT_FOUND.
  */
 export async function getRun(deps: WorkDeps, principal: Principal, input: { id: string }): Promise<RunDto> {
-  const found = seesEveryOwner(principal)
-    ? await preparedOn(deps.db, 'getRun', (db) => runWithSteps(db, false)).execute({ id: input.id })
-    : await preparedOn(deps.db, 'getOwnedRun', (db) => runWithSteps(db, true)).execute({ id: input.id, owner: ownerOf(principal) });
+  const found = await findOwnedById(deps.db, principal, 'getRun', runWithSteps, input.id);
   if (!found) throw notFound('run', 'RUN_NOT_FOUND');
   return toRunDto(found, found.steps);
 }
