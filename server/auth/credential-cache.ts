@@ -64,6 +64,9 @@ export class CredentialCache {
     const now = Date.now();
     const validUntil = Math.min(now + this.ttlMs, expiresAt?.getTime() ?? Number.POSITIVE_INFINITY);
     if (validUntil <= now) return;
+    // Every request presenting the token now shares this object: nobody may change it.
+    Object.freeze(principal.credentials);
+    Object.freeze(principal);
     this.entries.delete(tokenHash);
     this.entries.set(tokenHash, { principal, validUntil });
     // Insertion order is age order: drop the oldest beyond the bound.
