@@ -1,10 +1,10 @@
 /**
- * `npm run bench`: Switchboard's event append and SSE fan-out measured against baselines taken in
- * the same run on the same machine, printed as ratios (a benchmark, not a pass/fail test: absolute
+ * `npm run bench`: every performance figure of the project measured against a baseline taken in the
+ * same run on the same machine, printed as ratios (a benchmark, not a pass/fail test: absolute
  * numbers depend on the box, ratios much less).
  *
- *   BENCH_QUICK=1   smaller counts, fewer rounds: a ~30 s smoke run of every code path
- *   BENCH_ONLY=…    comma-separated subset: append-pg, append-pglite, sse, sessions
+ *   BENCH_QUICK=1   smaller counts, fewer rounds: a smoke run of every code path
+ *   BENCH_ONLY=…    comma-separated subset of the sections below (`npm run bench -- --list` names them)
  *   DATABASE_URL    use this Postgres server (a fresh database is created and dropped on it);
  *                   otherwise a throw-away cluster is started with scripts/pg-cluster.sh
  *
@@ -16,24 +16,43 @@ import { installSignalCleanup, runCleanups } from './lib/cleanup';
 import { config } from './lib/config';
 import { acquirePostgres, type PgServer } from './lib/pg';
 import { heading } from './lib/table';
+import { benchRestRead } from './rest-read';
 import { benchSessions } from './sessions-1000';
 import { benchSseFanout } from './sse-fanout';
 
-const SECTIONS = ['append-pg', 'append-pglite', 'sse', 'sessions'] as const;
-type Section = (typeof SECTIONS)[number];
+interface Section {
+  name: string;
+  /** 'required': skipped (and reported) without Postgres; 'optional': falls back to PGlite; 'no': PGlite only. */
+  postgres: 'required' | 'optional' | 'no';
+  run(pg: PgServer | null): Promise<SectionOutcome>;
+}
 
-function selected(): Set<Section> {
+/** In the order they run: cheap and database-bound first, the many-connection ones last. */
+const SECTIONS: Section[] = [
+  { name: 'rest', postgres: 'optional', run: benchRestRead },
+  { name: 'append-pg', postgres: 'required', run: (pg) => benchAppendPostgres(pg!) },
+  { name: 'append-pglite', postgres: 'no', run: () => benchAppendPglite() },
+  { name: 'sse', postgres: 'optional', run: benchSseFanout },
+  { name: 'sessions', postgres: 'optional', run: benchSessions },
+];
+
+function selected(): Section[] {
   const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
-  if (!only?.length) return new Set(SECTIONS);
-  const unknown = only.filter((s) => !(SECTIONS as readonly string[]).includes(s));
-  if (unknown.length) throw new Error(`BENCH_ONLY: unknown section(s) ${unknown.join(', ')}; choose from ${SECTIONS.join(', ')}`);
-  return new Set(only as Section[]);
+  if (!only?.length) return SECTIONS;
+  const names = SECTIONS.map((s) => s.name);
+  const unknown = only.filter((s) => !names.includes(s));
+  if (unknown.length) throw new Error(`BENCH_ONLY: unknown section(s) ${unknown.join(', ')}; choose from ${names.join(', ')}`);
+  return SECTIONS.filter((s) => only.includes(s.name));
 }
 
 async function main(): Promise<number> {
+  if (process.argv.includes('--list')) {
+    for (const s of SECTIONS) console.log(s.name);
+    return 0;
+  }
   installSignalCleanup();
   const t0 = performance.now();
-  let sections: Set<Section>;
+  let sections: Section[];
   try {
     sections = selected();
   } catch (err) {
@@ -46,36 +65,35 @@ async function main(): Promise<number> {
 
   const summary: string[] = [];
   const failures: string[] = [];
-  const attempt = async (name: string, fn: () => Promise<SectionOutcome>) => {
-    const s0 = performance.now();
-    try {
-      const out = await fn();
-      summary.push(...out.summary);
-      failures.push(...out.failures);
-    } catch (err) {
-      const e = err as Error;
-      console.error(`\n[${name}] FAILED: ${e.stack ?? e.message}`);
-      failures.push(`${name}: ${e.message}`);
-    }
-    console.log(`[${name}] took ${((performance.now() - s0) / 1000).toFixed(1)} s`);
-  };
 
   let pg: PgServer | null = null;
-  if (sections.has('append-pg') || sections.has('sse') || sections.has('sessions')) {
+  if (sections.some((s) => s.postgres !== 'no')) {
     const got = await acquirePostgres();
     if ('unavailable' in got) {
-      console.log(`\nPostgres: unavailable — ${got.unavailable}. Postgres cases are skipped; SSE uses PGlite.`);
-      if (sections.has('append-pg')) failures.push(`append-pg: skipped, ${got.unavailable}`);
+      console.log(`\nPostgres: unavailable — ${got.unavailable}. Postgres-only sections are skipped; the others use PGlite.`);
     } else {
       pg = got;
       console.log(`Postgres ${pg.version}: ${pg.source}`);
     }
   }
 
-  if (sections.has('append-pg') && pg) await attempt('append-pg', () => benchAppendPostgres(pg));
-  if (sections.has('append-pglite')) await attempt('append-pglite', () => benchAppendPglite());
-  if (sections.has('sse')) await attempt('sse', () => benchSseFanout(pg));
-  if (sections.has('sessions')) await attempt('sessions', () => benchSessions(pg));
+  for (const section of sections) {
+    if (section.postgres === 'required' && !pg) {
+      failures.push(`${section.name}: skipped, no Postgres`);
+      continue;
+    }
+    const s0 = performance.now();
+    try {
+      const out = await section.run(pg);
+      summary.push(...out.summary);
+      failures.push(...out.failures);
+    } catch (err) {
+      const e = err as Error;
+      console.error(`\n[${section.name}] FAILED: ${e.stack ?? e.message}`);
+      failures.push(`${section.name}: ${e.message}`);
+    }
+    console.log(`[${section.name}] took ${((performance.now() - s0) / 1000).toFixed(1)} s`);
+  }
 
   await runCleanups();
 

@@ -114,6 +114,10 @@ async function openPostgres(url: string): Promise<Database> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
   const { migrate } = await import('drizzle-orm/postgres-js/migrator');
+  // postgres.js prepares every parameterised statement on each connection and reuses it (its
+  // default `prepare: true`), so the server parses and plans a hot query once per connection. What
+  // remains per call is drizzle building the SQL, which hot reads skip with `.prepare()` (db/prepared.ts).
+  // PGlite has no statement cache of its own; the same prepared drizzle queries save the building there.
   const client = postgres(url, { max: 10, onnotice: () => {}, connect_timeout: 10 });
   const db = drizzle(client, { schema });
   // One dedicated connection, so the session-level advisory lock and the migration share it.

@@ -16,6 +16,7 @@ export const config = QUICK
       // Postgres publishes an idle backend's counters up to ~10 s late, and the queue tidies up after a burst:
       // every idle window starts 20 s after the last activity.
       sessions: { sessions: 200, turns: 1, processes: 2, settleMs: 20_000, windowMs: 5_000, timeoutMs: 180_000 },
+      rest: { connections: 64, seconds: 3, warmupSeconds: 2, rounds: 2 },
     }
   : {
       mode: 'full',
@@ -25,4 +26,5 @@ export const config = QUICK
       pgbenchSeconds: 5,
       sse: { clients: 1000, events: 200, warmupEvents: 50, rounds: 3, timeoutMs: 60_000 },
       sessions: { sessions: 1000, turns: 2, processes: 2, settleMs: 20_000, windowMs: 10_000, timeoutMs: 300_000 },
+      rest: { connections: 64, seconds: 10, warmupSeconds: 2, rounds: 3 },
     };

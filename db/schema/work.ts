@@ -201,3 +201,6 @@ export const approval = pgTable(
 export const agentSessionRelations = relations(agentSession, ({ many }) => ({ messages: many(message), turns: many(turn) }));
 export const messageRelations = relations(message, ({ one }) => ({ session: one(agentSession, { fields: [message.sessionId], references: [agentSession.id] }) }));
 export const turnRelations = relations(turn, ({ one }) => ({ session: one(agentSession, { fields: [turn.sessionId], references: [agentSession.id] }) }));
+// For reading a run with its steps in one statement (a step's owner is a run or a turn; only runs use this).
+export const runRelations = relations(run, ({ many }) => ({ steps: many(step) }));
+export const stepRelations = relations(step, ({ one }) => ({ run: one(run, { fields: [step.ownerId], references: [run.id] }) }));

@@ -16,6 +16,8 @@ import type { Secrets } from './secrets';
 
 export const API_KEY_PREFIX = 'sb_';
 
+const BETTER_AUTH_KEY_ROUTES = ['/api-key/create', '/api-key/delete', '/api-key/get', '/api-key/list', '/api-key/update'];
+
 export function createAuth(db: Db, env: Env, secrets: Secrets) {
   const social = Object.fromEntries(
     env.oauthProviders
@@ -64,6 +66,10 @@ export function createAuth(db: Db, env: Env, secrets: Secrets) {
     // Switchboard applies its own per-dialect limits; better-auth's in-memory limiter would not be
     // shared between processes anyway.
     rateLimit: { enabled: false },
+    // Keys are managed through Switchboard's own routes only: they audit, cap scopes and expiry, and
+    // announce a revocation to every process (whose credential caches must forget the key at once).
+    // better-auth's copies of those routes would bypass all of that, so they are not served.
+    disabledPaths: BETTER_AUTH_KEY_ROUTES,
     advanced: {
       cookiePrefix: 'switchboard',
       useSecureCookies: env.publicUrl.startsWith('https://'),
@@ -75,6 +81,9 @@ export function createAuth(db: Db, env: Env, secrets: Secrets) {
         defaultKeyLength: 40,
         enableMetadata: true,
         rateLimit: { enabled: false },
+        // Switchboard checks a key's expiry itself (in the future, at most a year ahead, never past
+        // the creating key's); better-auth's own floor of a day would turn a shorter one into a 500.
+        keyExpiration: { minExpiresIn: 0, maxExpiresIn: 365 },
         startingCharactersConfig: { shouldStore: true, charactersLength: 8 },
       }),
       ...(oidc

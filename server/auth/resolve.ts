@@ -3,11 +3,15 @@
  * `Authorization: Bearer|ApiKey <t>`, a bare `Authorization: <key>`, `X-API-Key`, the dashboard's
  * cookies, and — on stream endpoints only — `?access_token=` / `?token=`.
  */
-import { and, eq, gt, inArray } from 'drizzle-orm';
+import { and, eq, gt, inArray, sql } from 'drizzle-orm';
+import type { Db } from '@/db/client';
 import { apikey as apikeyTable, session as sessionTable, tokenSession as tokenSessionTable, user as userTable } from '@/db/schema';
+import { preparedOn } from '@/db/prepared';
 import type { Services } from '@/server/services';
 import { ADMIN_CREDENTIAL, adminPrincipal, ADMIN_PRINCIPAL_ID, apiKeyCredential, sessionCredential, type Principal } from './principal';
 import { ACCOUNT_SCOPES, SCOPES, statementsToScopes, USER_SCOPES, type Scope } from './scopes';
+import { credentialCacheOf, sha256Token } from './credential-cache';
+import { keyUsageOf } from './key-usage';
 import { isApiKeyToken, TICKET_CREDENTIAL, TOKEN_SESSION_CREDENTIAL, tokenSessionPurpose, type TokenPurpose } from './keys';
 
 export const SESSION_COOKIE = 'access_token';
@@ -59,7 +63,14 @@ export function userScopes(role: string, signupScopes: readonly Scope[] = USER_S
   return new Set(role === 'admin' ? SCOPES : [...signupScopes, ...ACCOUNT_SCOPES]);
 }
 
-type Deps = Pick<Services, 'adminToken' | 'auth' | 'db' | 'env' | 'secrets'>;
+/** Without the bus (what revocations arrive on) nothing is cached: every lookup asks the database. */
+type Deps = Pick<Services, 'adminToken' | 'auth' | 'db' | 'env' | 'secrets'> & { bus?: Services['bus'] };
+
+/** A valid credential's principal, and when the credential itself expires (a cache entry never outlives it). */
+interface Resolved {
+  principal: Principal;
+  expiresAt?: Date | null;
+}
 
 interface SessionRow {
   sessionId: string;
@@ -67,9 +78,10 @@ interface SessionRow {
   name: string;
   email: string;
   role: string;
+  expiresAt: Date;
 }
 
-function userPrincipal(deps: Pick<Services, 'env'>, row: SessionRow, sessionToken?: string): Principal {
+function userPrincipal(deps: Pick<Services, 'env'>, row: Omit<SessionRow, 'expiresAt'>, sessionToken?: string): Principal {
   return {
     kind: 'user',
     id: row.userId,
@@ -85,7 +97,7 @@ function userPrincipal(deps: Pick<Services, 'env'>, row: SessionRow, sessionToke
 /** A live better-auth session, found by the hash its token is stored as, or by its id. */
 async function findUserSession(deps: Pick<Services, 'db'>, where: { tokenHash: string } | { id: string }): Promise<SessionRow | null> {
   const rows = await deps.db
-    .select({ sessionId: sessionTable.id, userId: userTable.id, name: userTable.name, email: userTable.email, role: userTable.role })
+    .select({ sessionId: sessionTable.id, userId: userTable.id, name: userTable.name, email: userTable.email, role: userTable.role, expiresAt: sessionTable.expiresAt })
     .from(sessionTable)
     .innerJoin(userTable, eq(sessionTable.userId, userTable.id))
     .where(and('id' in where ? eq(sessionTable.id, where.id) : eq(sessionTable.token, where.tokenHash), gt(sessionTable.expiresAt, new Date())))
@@ -93,21 +105,62 @@ async function findUserSession(deps: Pick<Services, 'db'>, where: { tokenHash: s
   return rows[0] ?? null;
 }
 
-interface KeyRecord {
+interface KeyRow {
   id: string;
   name: string | null;
   referenceId: string;
-  permissions: Record<string, string[]> | null;
+  permissions: string | null;
+  enabled: boolean | null;
+  expiresAt: Date | null;
+  /** The owner's role now; null when the owner is gone (or the key is the server's own). */
+  ownerRole: string | null;
 }
 
-async function keyPrincipal(deps: Pick<Services, 'db' | 'env'>, key: KeyRecord): Promise<Principal | null> {
-  let scopes = statementsToScopes(key.permissions);
+const KEY_COLUMNS = {
+  id: apikeyTable.id,
+  name: apikeyTable.name,
+  referenceId: apikeyTable.referenceId,
+  permissions: apikeyTable.permissions,
+  enabled: apikeyTable.enabled,
+  expiresAt: apikeyTable.expiresAt,
+  ownerRole: userTable.role,
+};
+
+/** A key with its owner's role, in one prepared query, by the key's hash or by its id. */
+const keyBy = (db: Db, column: 'key' | 'id') =>
+  db
+    .select(KEY_COLUMNS)
+    .from(apikeyTable)
+    .leftJoin(userTable, eq(userTable.id, apikeyTable.referenceId))
+    .where(eq(apikeyTable[column], sql.placeholder('value')))
+    .limit(1)
+    .prepare(`find_key_by_${column}`);
+
+async function findKey(deps: Pick<Services, 'db'>, column: 'key' | 'id', value: string): Promise<KeyRow | undefined> {
+  const [row] = await preparedOn(deps.db, `findKeyBy:${column}`, (db) => keyBy(db, column)).execute({ value });
+  return row;
+}
+
+function parseStatements(raw: string | null): Record<string, string[]> | null {
+  if (!raw) return null;
+  try {
+    return JSON.parse(raw) as Record<string, string[]>;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The principal a key stands for, if it is in force: enabled, unexpired, and its owner still
+ * there. A user's key can never do more than the user can do now (a demoted admin's keys shrink too).
+ */
+function keyPrincipal(deps: Pick<Services, 'env'>, key: KeyRow): Principal | null {
+  if (key.enabled === false || (key.expiresAt && key.expiresAt.getTime() <= Date.now())) return null;
+  let scopes = statementsToScopes(parseStatements(key.permissions));
   let userId: string | undefined;
   if (key.referenceId !== ADMIN_PRINCIPAL_ID) {
-    // A user's key can never do more than the user can do now (a demoted admin's keys shrink too).
-    const owner = await deps.db.select({ role: userTable.role }).from(userTable).where(eq(userTable.id, key.referenceId));
-    if (!owner[0]) return null;
-    const allowed = userScopes(owner[0].role, deps.env.signupScopes);
+    if (key.ownerRole === null) return null;
+    const allowed = userScopes(key.ownerRole, deps.env.signupScopes);
     scopes = scopes.filter((s) => allowed.has(s));
     userId = key.referenceId;
   }
@@ -122,24 +175,21 @@ async function keyPrincipal(deps: Pick<Services, 'db' | 'env'>, key: KeyRecord):
   };
 }
 
-async function principalFromApiKey(deps: Deps, token: string): Promise<Principal | null> {
-  const result = await deps.auth.api.verifyApiKey({ body: { key: token } });
-  if (!result.valid || !result.key) return null;
-  const key = result.key;
-  return keyPrincipal(deps, { id: key.id, name: key.name, referenceId: key.referenceId, permissions: key.permissions as Record<string, string[]> | null });
+/**
+ * A presented API key, found by its hash (as better-auth stores it) with one read and no write:
+ * its usage is recorded in batches (key-usage.ts). Expired keys are refused, not deleted.
+ */
+async function principalFromApiKey(deps: Deps, tokenHash: string): Promise<Resolved | null> {
+  const key = await findKey(deps, 'key', tokenHash);
+  const principal = key ? keyPrincipal(deps, key) : null;
+  if (!key || !principal) return null;
+  return { principal, expiresAt: key.expiresAt };
 }
 
 /** A key still in force, by id: what a session or ticket opened with that key stands on. */
 async function principalFromKeyId(deps: Deps, keyId: string): Promise<Principal | null> {
-  const [row] = await deps.db.select().from(apikeyTable).where(eq(apikeyTable.id, keyId)).limit(1);
-  if (!row || row.enabled === false || (row.expiresAt && row.expiresAt <= new Date())) return null;
-  let permissions: Record<string, string[]> | null = null;
-  try {
-    permissions = row.permissions ? (JSON.parse(row.permissions) as Record<string, string[]>) : null;
-  } catch {
-    permissions = null;
-  }
-  return keyPrincipal(deps, { id: row.id, name: row.name, referenceId: row.referenceId, permissions });
+  const key = await findKey(deps, 'id', keyId);
+  return key ? keyPrincipal(deps, key) : null;
 }
 
 /** The principal a stored credential reference stands for, if it is still in force. */
@@ -158,8 +208,7 @@ async function principalFromCredential(deps: Deps, credential: string): Promise<
  * A dashboard session or stream ticket (our own token sessions): valid while unexpired and while
  * every credential it was opened with still is. Tickets count only on stream routes.
  */
-async function principalFromTokenSession(deps: Deps, token: string, purpose: TokenPurpose, onStreamRoute: boolean): Promise<Principal | null> {
-  if (purpose === 'stream' && !onStreamRoute) return null;
+async function principalFromTokenSession(deps: Deps, token: string, purpose: TokenPurpose): Promise<Resolved | null> {
   const [row] = await deps.db
     .select()
     .from(tokenSessionTable)
@@ -176,18 +225,30 @@ async function principalFromTokenSession(deps: Deps, token: string, purpose: Tok
     if (alive.length !== ids.length) return null;
   }
   const own = `${purpose === 'stream' ? TICKET_CREDENTIAL : TOKEN_SESSION_CREDENTIAL}:${row.id}`;
-  return { ...principal, credentials: [...chain, own], sessionToken: purpose === 'dashboard' ? token : undefined };
+  return { principal: { ...principal, credentials: [...chain, own], sessionToken: purpose === 'dashboard' ? token : undefined }, expiresAt: row.expiresAt };
+}
+
+/** A presented token that is not the admin token, looked up in the store. */
+function lookUpToken(deps: Deps, token: string, tokenHash: string, purpose: TokenPurpose | undefined): Promise<Resolved | null> {
+  if (isApiKeyToken(token)) return principalFromApiKey(deps, tokenHash);
+  if (purpose) return principalFromTokenSession(deps, token, purpose);
+  return findUserSession(deps, { tokenHash: deps.secrets.hashToken(token) }).then((row) => (row ? { principal: userPrincipal(deps, row, token), expiresAt: row.expiresAt } : null));
 }
 
 /** Who a presented token (admin token, API key, session token, dashboard session or ticket) belongs to; null when it is not valid. */
 export async function principalFromToken(deps: Deps, token: string, opts: { onStreamRoute?: boolean } = {}): Promise<Principal | null> {
   if (deps.env.authDisabled) return adminPrincipal('auth disabled');
   if (deps.adminToken.matches(token)) return adminPrincipal();
-  if (isApiKeyToken(token)) return principalFromApiKey(deps, token);
   const purpose = tokenSessionPurpose(token);
-  if (purpose) return principalFromTokenSession(deps, token, purpose, opts.onStreamRoute ?? false);
-  const row = await findUserSession(deps, { tokenHash: deps.secrets.hashToken(token) });
-  return row ? userPrincipal(deps, row, token) : null;
+  // Tickets count only on stream routes (checked before the cache, which does not know the route).
+  if (purpose === 'stream' && !(opts.onStreamRoute ?? false)) return null;
+  const tokenHash = sha256Token(token);
+  const principal = deps.bus
+    ? await credentialCacheOf(deps.bus).resolve(tokenHash, () => lookUpToken(deps, token, tokenHash, purpose))
+    : ((await lookUpToken(deps, token, tokenHash, purpose))?.principal ?? null);
+  // Every use counts, cached or not; written in batches, never on the request path.
+  if (principal?.kind === 'api_key') keyUsageOf(deps.db).record(principal.id);
+  return principal;
 }
 
 async function principalFromBetterAuthCookie(services: Services, headers: Headers): Promise<Principal | null> {

@@ -3,19 +3,29 @@ import { createContext, type Context } from '@/server/api/context';
 import type { Principal } from '@/server/auth/principal';
 import type { Services } from '@/server/services';
 
+// The listener (for the rate limit) and the REST dispatcher both need a request's headers and URL:
+// each is built once per request, not once per use.
+const headersOf = new WeakMap<IncomingMessage, Headers>();
+const urlOf = new WeakMap<IncomingMessage, URL>();
+
 export function nodeHeaders(req: IncomingMessage): Headers {
-  const headers = new Headers();
+  let headers = headersOf.get(req);
+  if (headers) return headers;
+  headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue;
     if (Array.isArray(value)) for (const v of value) headers.append(name, v);
     else headers.set(name, value);
   }
+  headersOf.set(req, headers);
   return headers;
 }
 
 export function requestUrl(req: IncomingMessage): URL {
+  let url = urlOf.get(req);
   // The Host header is only used to build a URL object; routing never trusts it.
-  return new URL(req.url ?? '/', 'http://localhost');
+  if (!url) urlOf.set(req, (url = new URL(req.url ?? '/', 'http://localhost')));
+  return url;
 }
 
 /** The hostname a request was addressed to, without port or IPv6 brackets. */

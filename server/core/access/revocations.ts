@@ -2,8 +2,10 @@
  * A revoked credential (a deleted key, a closed session) must end the streams it opened in every
  * process, not only the one that revoked it. The revocation is an event in its own stream: the event
  * log's fan-out (in-process, and LISTEN/NOTIFY between processes on Postgres) brings it to every
- * process, and each closes its own streams (see `followRevocations`, attached once per process).
+ * process, and each closes its own streams and forgets the credential from its cache of verified
+ * credentials (see `followRevocations`, attached once per process).
  */
+import { credentialCacheOf } from '@/server/auth/credential-cache';
 import { closeStreamsOf } from '@/server/auth/open-streams';
 import { REVOCATION_STREAM } from '@/server/core/events/streams';
 import { inTransaction } from '@/server/core/events/unit-of-work';
@@ -13,9 +15,15 @@ export async function announceRevocation(deps: Pick<Services, 'db' | 'bus'>, cre
   await inTransaction(deps, (_tx, emit) => emit(REVOCATION_STREAM, { type: 'credential_revoked', data: { credential } }));
 }
 
-/** Closes this process's streams of every credential revoked anywhere; returns the unsubscribe. */
+/**
+ * Closes this process's streams of every credential revoked anywhere, and stops its credential
+ * cache from answering for it; returns the unsubscribe.
+ */
 export function followRevocations(bus: Services['bus']): () => void {
+  const cache = credentialCacheOf(bus);
   return bus.subscribe(REVOCATION_STREAM, (event) => {
-    if (typeof event.data.credential === 'string') closeStreamsOf(event.data.credential);
+    if (typeof event.data.credential !== 'string') return;
+    cache.revoke(event.data.credential);
+    closeStreamsOf(event.data.credential);
   });
 }

@@ -4,6 +4,7 @@ import { agentSession } from '@/db/schema';
 import type { Principal } from '@/server/auth/principal';
 import { ownedWhere } from '@/server/core/access/owner-scope';
 import { notFound } from '@/server/core/shared/errors';
+import { byIdWhere, findOwnedById } from '@/server/core/shared/owned-by-id';
 import { readSnapshot } from '@/server/core/shared/snapshot';
 import type { WorkDeps } from '@/server/core/work/deps';
 import { toSessionDetailDto, toSessionDto, type SessionDetailDto, type SessionDetailPage, type SessionPage } from './session-dto';
@@ -27,12 +28,21 @@ export interface ListSessionsInput {
 const filterOf = (principal: Principal, input: ListSessionsInput): SQL | undefined =>
   ownedWhere(principal, agentSession.ownerId, input.origin ? eq(agentSession.origin, input.origin) : undefined);
 
+/** A session by id with its conversation; `owned` also requires the `owner` parameter to match. */
+const sessionWithConversation = (db: Db, owned: boolean) =>
+  db.query.agentSession
+    .findFirst({
+      where: byIdWhere(agentSession.id, agentSession.ownerId, owned),
+      with: WITH_CONVERSATION,
+    })
+    .prepare(owned ? 'get_owned_session' : 'get_session');
+
 /**
- * A session with its messages and turns. One statement (the children aggregated into it), so the
- * parts cannot disagree: never a session "running" whose turn already waits for approval.
+ * A session with its messages and turns. One prepared statement (the children aggregated into it),
+ * so the parts cannot disagree: never a session "running" whose turn already waits for approval.
  */
 export async function getSession(deps: WorkDeps, principal: Principal, input: { id: string }): Promise<SessionDetailDto> {
-  const found = await deps.db.query.agentSession.findFirst({ where: ownedWhere(principal, agentSession.ownerId, eq(agentSession.id, input.id)), with: WITH_CONVERSATION });
+  const found = await findOwnedById(deps.db, principal, 'getSession', sessionWithConversation, input.id);
   if (!found) throw notFound('session', 'SESSION_NOT_FOUND');
   return toSessionDetailDto(found, found.messages, found.turns);
 }
