@@ -2,13 +2,18 @@
  * The SSE writer. A REST procedure that streams returns an SseStream descriptor (after its own
  * auth, validation and 404 checks); the transport hands the descriptor and the raw response here.
  * Every frame carries `id: <seq>`; a comment heartbeat keeps proxies from timing the stream out.
+ * A frame is serialised once per event and shape and the same bytes go to every subscriber
+ * (frame-cache.ts); a reader that falls too far behind is dropped with its cursor (slow-reader.ts).
  */
 import type { ServerResponse } from 'node:http';
 import type { Db } from '@/db/client';
 import { badRequest } from '@/server/core/shared/errors';
 import type { StoredEvent } from '@/server/core/events/streams';
 import type { EventBus } from './bus';
-import { followStream } from './reader';
+import { frameFor } from './frame-cache';
+import { followStreamBatches } from './reader';
+import { MAX_PENDING_BYTES } from './slow-reader';
+import { everyInterval } from './ticker';
 
 const SSE_MARK = Symbol.for('switchboard.sse');
 
@@ -42,25 +47,13 @@ export interface SseStream {
   untilRevoked?: (close: () => void) => () => void;
 }
 
-const frameCache = new WeakMap<StoredEvent, Map<string, string | null>>();
-
-function frameText(stream: SseStream, event: StoredEvent): string | null {
-  const cached = stream.shape ? frameCache.get(event)?.get(stream.shape) : undefined;
-  if (cached !== undefined) return cached;
+function sseFrame(stream: SseStream, event: StoredEvent): Buffer | null {
   const frame = stream.frame(event);
-  let text: string | null = null;
-  if (frame) {
-    text = `id: ${event.seq}\n`;
-    if (frame.event) text += `event: ${frame.event}\n`;
-    for (const line of JSON.stringify(frame.data).split('\n')) text += `data: ${line}\n`;
-    text += '\n';
-  }
-  if (stream.shape) {
-    let byShape = frameCache.get(event);
-    if (!byShape) frameCache.set(event, (byShape = new Map()));
-    byShape.set(stream.shape, text);
-  }
-  return text;
+  if (!frame) return null;
+  let text = `id: ${event.seq}\n`;
+  if (frame.event) text += `event: ${frame.event}\n`;
+  for (const line of JSON.stringify(frame.data).split('\n')) text += `data: ${line}\n`;
+  return Buffer.from(`${text}\n`);
 }
 
 export function sseStream(stream: Omit<SseStream, typeof SSE_MARK>): SseStream {
@@ -89,7 +82,17 @@ export function resolveCursor(headers: Headers, fromSeq: string | number | undef
 
 export const HEARTBEAT_MS = 15_000;
 
-export async function writeSse(res: ServerResponse, stream: SseStream, deps: { db: Db; bus: EventBus }, heartbeatMs = HEARTBEAT_MS): Promise<void> {
+export interface SseWriterOptions {
+  /** How often a comment line goes out on a quiet stream. */
+  heartbeatMs?: number;
+  /** Pending bytes past which a slow reader is dropped (see slow-reader.ts). */
+  maxPendingBytes?: number;
+}
+
+const OPEN = Buffer.from(': stream open\n\n');
+const HEARTBEAT = Buffer.from(': heartbeat\n\n');
+
+export async function writeSse(res: ServerResponse, stream: SseStream, deps: { db: Db; bus: EventBus }, opts: SseWriterOptions = {}): Promise<void> {
   const controller = new AbortController();
   res.on('close', () => controller.abort());
   res.writeHead(200, {
@@ -98,19 +101,48 @@ export async function writeSse(res: ServerResponse, stream: SseStream, deps: { d
     connection: 'keep-alive',
     'x-accel-buffering': 'no',
   });
-  res.write(': stream open\n\n');
-  const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), heartbeatMs);
+  res.write(OPEN);
+  const stopHeartbeat = everyInterval(opts.heartbeatMs ?? HEARTBEAT_MS, () => res.write(HEARTBEAT));
   const release = stream.untilRevoked?.(() => controller.abort());
+  const maxPending = opts.maxPendingBytes ?? MAX_PENDING_BYTES;
+  const shapeKey = stream.shape === undefined ? undefined : `sse:${stream.shape}`;
+  let slow = false;
   try {
     if (!stream.ended) {
-      for await (const event of followStream(deps.db, deps.bus, stream.streamId, { fromSeq: stream.fromSeq, signal: controller.signal, until: stream.closeAfter })) {
-        const text = frameText(stream, event);
-        if (text) res.write(text);
+      const events = followStreamBatches(deps.db, deps.bus, stream.streamId, { fromSeq: stream.fromSeq, signal: controller.signal, until: stream.closeAfter });
+      for await (const batch of events) {
+        // Corked, a burst leaves in one writev whatever its length.
+        res.cork();
+        for (const event of batch) {
+          const frame = frameFor(event, shapeKey, (e) => sseFrame(stream, e));
+          if (frame) res.write(frame);
+        }
+        res.uncork();
+        if (res.writableLength > maxPending) {
+          slow = true;
+          break;
+        }
       }
     }
   } finally {
     release?.();
-    clearInterval(heartbeat);
-    if (!res.writableEnded) res.end();
+    stopHeartbeat();
+    if (slow) dropSlowReader(res);
+    else if (!res.writableEnded) res.end();
   }
+}
+
+/** How long a dropped reader may take to read what was already written before its socket is cut. */
+const DROP_GRACE_MS = 10_000;
+
+/**
+ * Ends the response after what is already written (each whole frame carries its `id:`, so the
+ * client resumes with Last-Event-ID exactly where it stopped); a peer that does not read even that
+ * within the grace period is cut off, so what it holds is bounded in time as well as size.
+ */
+function dropSlowReader(res: ServerResponse): void {
+  if (!res.writableEnded) res.end();
+  const cut = setTimeout(() => res.destroy(), DROP_GRACE_MS);
+  cut.unref();
+  res.once('close', () => clearTimeout(cut));
 }
