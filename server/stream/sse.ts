@@ -3,7 +3,8 @@
  * auth, validation and 404 checks); the transport hands the descriptor and the raw response here.
  * Every frame carries `id: <seq>`; a comment heartbeat keeps proxies from timing the stream out.
  * A frame is serialised once per event and shape and the same bytes go to every subscriber
- * (frame-cache.ts); a reader that falls too far behind is dropped with its cursor (slow-reader.ts).
+ * (frame-cache.ts); a reader that falls too far behind and stays there is dropped with its cursor
+ * (slow-reader.ts).
  */
 import type { ServerResponse } from 'node:http';
 import type { Db } from '@/db/client';
@@ -12,7 +13,7 @@ import type { StoredEvent } from '@/server/core/events/streams';
 import type { EventBus } from './bus';
 import { frameFor } from './frame-cache';
 import { followStreamBatches } from './reader';
-import { MAX_PENDING_BYTES } from './slow-reader';
+import { caughtUpWithin, MAX_PENDING_BYTES, SLOW_READER_MS, type SlowReaderOptions } from './slow-reader';
 import { everyInterval } from './ticker';
 
 const SSE_MARK = Symbol.for('switchboard.sse');
@@ -82,11 +83,9 @@ export function resolveCursor(headers: Headers, fromSeq: string | number | undef
 
 export const HEARTBEAT_MS = 15_000;
 
-export interface SseWriterOptions {
+export interface SseWriterOptions extends SlowReaderOptions {
   /** How often a comment line goes out on a quiet stream. */
   heartbeatMs?: number;
-  /** Pending bytes past which a slow reader is dropped (see slow-reader.ts). */
-  maxPendingBytes?: number;
 }
 
 const OPEN = Buffer.from(': stream open\n\n');
@@ -105,44 +104,41 @@ export async function writeSse(res: ServerResponse, stream: SseStream, deps: { d
   const stopHeartbeat = everyInterval(opts.heartbeatMs ?? HEARTBEAT_MS, () => res.write(HEARTBEAT));
   const release = stream.untilRevoked?.(() => controller.abort());
   const maxPending = opts.maxPendingBytes ?? MAX_PENDING_BYTES;
+  const slowReaderMs = opts.slowReaderMs ?? SLOW_READER_MS;
   const shapeKey = stream.shape === undefined ? undefined : `sse:${stream.shape}`;
   let slow = false;
   try {
     if (!stream.ended) {
       const events = followStreamBatches(deps.db, deps.bus, stream.streamId, { fromSeq: stream.fromSeq, signal: controller.signal, until: stream.closeAfter });
+      // Writes within one tick leave together (node:http corks the socket until the next tick).
       for await (const batch of events) {
-        // Corked, a burst leaves in one writev whatever its length.
-        res.cork();
         for (const event of batch) {
           const frame = frameFor(event, shapeKey, (e) => sseFrame(stream, e));
           if (frame) res.write(frame);
+          if (res.writableLength > maxPending && !(await caughtUpWithin(slowReaderMs, controller.signal, (caughtUp) => res.once('drain', caughtUp)))) {
+            slow = !controller.signal.aborted;
+            break;
+          }
         }
-        res.uncork();
-        if (res.writableLength > maxPending) {
-          slow = true;
-          break;
-        }
+        if (slow || controller.signal.aborted) break;
       }
     }
   } finally {
     release?.();
     stopHeartbeat();
-    if (slow) dropSlowReader(res);
+    if (slow) dropSlowReader(res, slowReaderMs);
     else if (!res.writableEnded) res.end();
   }
 }
 
-/** How long a dropped reader may take to read what was already written before its socket is cut. */
-const DROP_GRACE_MS = 10_000;
-
 /**
  * Ends the response after what is already written (each whole frame carries its `id:`, so the
  * client resumes with Last-Event-ID exactly where it stopped); a peer that does not read even that
- * within the grace period is cut off, so what it holds is bounded in time as well as size.
+ * within another grace period is cut off, so what it holds is bounded in time as well as size.
  */
-function dropSlowReader(res: ServerResponse): void {
+function dropSlowReader(res: ServerResponse, graceMs: number): void {
   if (!res.writableEnded) res.end();
-  const cut = setTimeout(() => res.destroy(), DROP_GRACE_MS);
+  const cut = setTimeout(() => res.destroy(), graceMs);
   cut.unref();
   res.once('close', () => clearTimeout(cut));
 }

@@ -3,7 +3,7 @@
  * event, subscribe-then-replay via followStream (the one shared reader). Declared WebSocket
  * endpoints return a WebSocketStream; the upgrade handler (server/http/upgrade.ts) writes it here.
  * A message is serialised once per event and shape and the same bytes go to every subscriber
- * (frame-cache.ts). A reader that falls too far behind is closed with SLOW_READER_CLOSE_CODE and a
+ * (frame-cache.ts). A reader that falls too far behind and stays there is closed with SLOW_READER_CLOSE_CODE and a
  * reason naming the `from_seq` to reconnect with (slow-reader.ts).
  */
 import type { WebSocket } from 'ws';
@@ -12,7 +12,7 @@ import type { StoredEvent } from '@/server/core/events/streams';
 import type { EventBus } from './bus';
 import { frameFor } from './frame-cache';
 import { followStreamBatches } from './reader';
-import { MAX_PENDING_BYTES, SLOW_READER_CLOSE_CODE, slowReaderReason } from './slow-reader';
+import { caughtUpWithin, MAX_PENDING_BYTES, SLOW_READER_CLOSE_CODE, SLOW_READER_MS, slowReaderReason, type SlowReaderOptions } from './slow-reader';
 import { everyInterval } from './ticker';
 
 export interface WebSocketStream {
@@ -41,11 +41,9 @@ export interface WebSocketStream {
 
 export const KEEP_ALIVE_MS = 15_000;
 
-export interface WebSocketWriterOptions {
+export interface WebSocketWriterOptions extends SlowReaderOptions {
   /** How often to ping; a peer that has not answered the previous ping by then is cut off. */
   keepAliveMs?: number;
-  /** Pending bytes past which a slow reader is dropped (see slow-reader.ts). */
-  maxPendingBytes?: number;
 }
 
 export async function writeWebSocket(
@@ -68,6 +66,7 @@ export async function writeWebSocket(
   });
   const release = stream.untilRevoked?.(() => ws.close(4401, 'credential revoked'));
   const maxPending = opts.maxPendingBytes ?? MAX_PENDING_BYTES;
+  const slowReaderMs = opts.slowReaderMs ?? SLOW_READER_MS;
   const shapeKey = stream.shape === undefined ? undefined : `ws:${stream.shape}`;
   const build = (event: StoredEvent) => {
     const message = stream.message(event);
@@ -77,16 +76,22 @@ export async function writeWebSocket(
     if (!stream.ended) {
       const events = followStreamBatches(deps.db, deps.bus, stream.streamId, { fromSeq: stream.fromSeq, signal: controller.signal, until: stream.closeAfter });
       for await (const batch of events) {
-        // Not awaited one by one: the socket's own buffer absorbs a burst, and bufferedAmount
-        // (checked per batch) is what tells a slow reader from a fast one.
+        // Not awaited one by one: the socket's own buffer absorbs a burst, and bufferedAmount is
+        // what tells a slow reader from a fast one.
         for (const event of batch) {
           const frame = frameFor(event, shapeKey, build);
-          if (frame) ws.send(frame, { binary: false });
-        }
-        if (ws.bufferedAmount > maxPending) {
-          // Everything up to this batch's last event is queued ahead of the close frame, so the
-          // peer has it all when it reads the reason and resumes right after it.
-          ws.close(SLOW_READER_CLOSE_CODE, slowReaderReason(batch[batch.length - 1]!.seq + 1));
+          if (!frame) continue;
+          if (ws.bufferedAmount + frame.length <= maxPending) {
+            ws.send(frame, { binary: false });
+            continue;
+          }
+          // Over the limit: this frame's write callback says when the peer has taken everything.
+          const caughtUp = await caughtUpWithin(slowReaderMs, controller.signal, (done) => ws.send(frame, { binary: false }, done));
+          if (caughtUp) continue;
+          if (controller.signal.aborted) return;
+          // Everything up to this event is queued ahead of the close frame, so the peer has it all
+          // when it reads the reason and resumes right after it.
+          ws.close(SLOW_READER_CLOSE_CODE, slowReaderReason(event.seq + 1));
           return;
         }
       }
