@@ -1,10 +1,10 @@
 /**
- * `npm run bench`: Switchboard's event append and SSE fan-out measured against baselines taken in
+ * `npm run bench`: Switchboard's event append and SSE/WebSocket fan-out measured against baselines taken in
  * the same run on the same machine, printed as ratios (a benchmark, not a pass/fail test: absolute
  * numbers depend on the box, ratios much less).
  *
  *   BENCH_QUICK=1   smaller counts, fewer rounds: a ~30 s smoke run of every code path
- *   BENCH_ONLY=…    comma-separated subset: append-pg, append-pglite, sse
+ *   BENCH_ONLY=…    comma-separated subset: append-pg, append-pglite, sse, ws, ws-storm
  *   DATABASE_URL    use this Postgres server (a fresh database is created and dropped on it);
  *                   otherwise a throw-away cluster is started with scripts/pg-cluster.sh
  *
@@ -17,8 +17,9 @@ import { config } from './lib/config';
 import { acquirePostgres, type PgServer } from './lib/pg';
 import { heading } from './lib/table';
 import { benchSseFanout } from './sse-fanout';
+import { benchWsFanout, benchWsStorm } from './ws-fanout';
 
-const SECTIONS = ['append-pg', 'append-pglite', 'sse'] as const;
+const SECTIONS = ['append-pg', 'append-pglite', 'sse', 'ws', 'ws-storm'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function selected(): Set<Section> {
@@ -60,10 +61,10 @@ async function main(): Promise<number> {
   };
 
   let pg: PgServer | null = null;
-  if (sections.has('append-pg') || sections.has('sse')) {
+  if (sections.has('append-pg') || sections.has('sse') || sections.has('ws') || sections.has('ws-storm')) {
     const got = await acquirePostgres();
     if ('unavailable' in got) {
-      console.log(`\nPostgres: unavailable — ${got.unavailable}. Postgres cases are skipped; SSE uses PGlite.`);
+      console.log(`\nPostgres: unavailable — ${got.unavailable}. Postgres cases are skipped; SSE and WebSocket use PGlite.`);
       if (sections.has('append-pg')) failures.push(`append-pg: skipped, ${got.unavailable}`);
     } else {
       pg = got;
@@ -74,6 +75,8 @@ async function main(): Promise<number> {
   if (sections.has('append-pg') && pg) await attempt('append-pg', () => benchAppendPostgres(pg));
   if (sections.has('append-pglite')) await attempt('append-pglite', () => benchAppendPglite());
   if (sections.has('sse')) await attempt('sse', () => benchSseFanout(pg));
+  if (sections.has('ws')) await attempt('ws', () => benchWsFanout(pg));
+  if (sections.has('ws-storm')) await attempt('ws-storm', () => benchWsStorm(pg));
 
   await runCleanups();
 
