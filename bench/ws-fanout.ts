@@ -29,12 +29,12 @@ import { median } from './lib/timing';
 import { insertUnpublished, payload, TYPE, type Deps } from './sse-fanout';
 
 /** A WebSocket server on its own node:http server; `onSocket` gets each client and its `from_seq` (1 when absent). */
-function wsServer(onSocket: (ws: WebSocket, fromSeq: number) => void): { server: http.Server; close: () => void } {
+function wsServer(onSocket: (ws: WebSocket, fromSeq: number, socket: Duplex) => void): { server: http.Server; close: () => void } {
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
   const server = http.createServer((_req, res) => res.writeHead(426).end());
   server.on('upgrade', (req, socket: Duplex, head) => {
     const fromSeq = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('from_seq') ?? 1);
-    wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws, fromSeq));
+    wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws, fromSeq, socket));
   });
   return {
     server,
@@ -53,8 +53,11 @@ function wsServer(onSocket: (ws: WebSocket, fromSeq: number) => void): { server:
 function bareWs() {
   const sent: Buffer[] = [];
   const live = new Set<WebSocket>();
-  const { server, close } = wsServer((ws, fromSeq) => {
+  const { server, close } = wsServer((ws, fromSeq, socket) => {
+    // The backlog leaves in one write (corked), as Switchboard's replay does.
+    socket.cork();
     for (let i = Math.max(1, fromSeq) - 1; i < sent.length; i++) ws.send(sent[i]!, { binary: false });
+    socket.uncork();
     live.add(ws);
     ws.on('close', () => live.delete(ws));
   });
@@ -69,8 +72,8 @@ function bareWs() {
 
 /** Switchboard's canonical run-event socket minus routing/auth: the descriptor the endpoint returns, handed to writeWebSocket. */
 function switchboardWs(deps: Deps, streamId: string) {
-  return wsServer((ws, fromSeq) => {
-    void writeWebSocket(ws, { streamId, fromSeq, message: toStoredEventDto, shape: 'stored-event-dto' }, deps);
+  return wsServer((ws, fromSeq, socket) => {
+    void writeWebSocket(ws, { streamId, fromSeq, message: toStoredEventDto, shape: 'stored-event-dto' }, deps, { socket });
   });
 }
 

@@ -22,27 +22,47 @@ export interface FollowOptions {
 const PAGE = 500;
 
 /**
- * Log reads asked for but not yet sent, by window. A reader may only share a read whose query goes
- * out after it subscribed (else an event committed in between could be in neither the read nor its
- * subscription), so a read is held until the end of the current event-loop turn, every reader of
- * the same window asking meanwhile joins it, and it leaves this map the moment it is sent. A
- * reconnect storm (thousands of clients resuming from the same seq) thus costs one query per turn.
+ * Log reads by window (stream, first seq, page size), shared by concurrent readers. A reader may
+ * only share a read whose query goes out after it subscribed (else an event committed in between
+ * could be in neither the read nor its subscription), so readers join the *next* query of their
+ * window, never one already sent: the first asks at the end of the current event-loop turn, and
+ * while a window's query is out, everyone asking for that window waits for one more that goes out
+ * when it returns. A reconnect storm (thousands of clients resuming from the same seq) thus costs
+ * one query per window per round trip, and every reader gets the same event objects, so each is
+ * serialised once (frame-cache.ts).
  */
-const unsentReads = new WeakMap<Db, Map<string, Promise<StoredEvent[]>>>();
+interface WindowReads {
+  /** The query out now. */
+  sent?: Promise<StoredEvent[]>;
+  /** The read the next askers join; its query goes out when `sent` returns. */
+  next?: Promise<StoredEvent[]>;
+}
+
+const windows = new WeakMap<Db, Map<string, WindowReads>>();
+const settled = () => undefined;
 
 export function readWindow(db: Db, streamId: string, fromSeq: number, limit: number): Promise<StoredEvent[]> {
-  let byWindow = unsentReads.get(db);
-  if (!byWindow) unsentReads.set(db, (byWindow = new Map()));
+  let byKey = windows.get(db);
+  if (!byKey) windows.set(db, (byKey = new Map()));
   const key = `${fromSeq}:${limit}:${streamId}`;
-  let read = byWindow.get(key);
-  if (!read) {
-    const window = byWindow;
-    read = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-      window.delete(key);
-      return readEvents(db, streamId, fromSeq, limit);
-    });
-    window.set(key, read);
-  }
+  let window = byKey.get(key);
+  if (!window) byKey.set(key, (window = {}));
+  if (window.next) return window.next;
+  const w = window;
+  const turn = w.sent ? w.sent.then(settled, settled) : new Promise<void>((resolve) => setImmediate(resolve));
+  const read = turn.then(() => {
+    w.next = undefined;
+    const query = readEvents(db, streamId, fromSeq, limit);
+    w.sent = query;
+    const done = () => {
+      if (w.sent !== query) return;
+      w.sent = undefined;
+      if (!w.next) byKey.delete(key);
+    };
+    query.then(done, done);
+    return query;
+  });
+  w.next = read;
   return read;
 }
 

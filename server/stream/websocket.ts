@@ -6,6 +6,7 @@
  * (frame-cache.ts). A reader that falls too far behind and stays there is closed with SLOW_READER_CLOSE_CODE and a
  * reason naming the `from_seq` to reconnect with (slow-reader.ts).
  */
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { Db } from '@/db/client';
 import type { StoredEvent } from '@/server/core/events/streams';
@@ -44,6 +45,11 @@ export const KEEP_ALIVE_MS = 15_000;
 export interface WebSocketWriterOptions extends SlowReaderOptions {
   /** How often to ping; a peer that has not answered the previous ping by then is cut off. */
   keepAliveMs?: number;
+  /**
+   * The upgraded socket under `ws`: corked around a burst so its messages leave in one write
+   * rather than one system call each (which is most of what a replay to thousands of clients costs).
+   */
+  socket?: Pick<Duplex, 'cork' | 'uncork'>;
 }
 
 export async function writeWebSocket(
@@ -78,21 +84,34 @@ export async function writeWebSocket(
       for await (const batch of events) {
         // Not awaited one by one: the socket's own buffer absorbs a burst, and bufferedAmount is
         // what tells a slow reader from a fast one.
-        for (const event of batch) {
-          const frame = frameFor(event, shapeKey, build);
-          if (!frame) continue;
-          if (ws.bufferedAmount + frame.length <= maxPending) {
-            ws.send(frame, { binary: false });
-            continue;
+        let corked = false;
+        try {
+          for (const event of batch) {
+            const frame = frameFor(event, shapeKey, build);
+            if (!frame) continue;
+            if (ws.bufferedAmount + frame.length <= maxPending) {
+              if (!corked && opts.socket) {
+                opts.socket.cork();
+                corked = true;
+              }
+              ws.send(frame, { binary: false });
+              continue;
+            }
+            // Over the limit: this frame's write callback says when the peer has taken everything.
+            if (corked) {
+              opts.socket!.uncork();
+              corked = false;
+            }
+            const caughtUp = await caughtUpWithin(slowReaderMs, controller.signal, (done) => ws.send(frame, { binary: false }, done));
+            if (caughtUp) continue;
+            if (controller.signal.aborted) return;
+            // Everything up to this event is queued ahead of the close frame, so the peer has it all
+            // when it reads the reason and resumes right after it.
+            ws.close(SLOW_READER_CLOSE_CODE, slowReaderReason(event.seq + 1));
+            return;
           }
-          // Over the limit: this frame's write callback says when the peer has taken everything.
-          const caughtUp = await caughtUpWithin(slowReaderMs, controller.signal, (done) => ws.send(frame, { binary: false }, done));
-          if (caughtUp) continue;
-          if (controller.signal.aborted) return;
-          // Everything up to this event is queued ahead of the close frame, so the peer has it all
-          // when it reads the reason and resumes right after it.
-          ws.close(SLOW_READER_CLOSE_CODE, slowReaderReason(event.seq + 1));
-          return;
+        } finally {
+          if (corked) opts.socket!.uncork();
         }
       }
     }
