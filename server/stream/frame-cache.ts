@@ -4,8 +4,9 @@
  *   - on the event object itself (a WeakMap): the bus hands every live subscriber the same object,
  *     so a thousand subscribers of one stream cost one lookup each and one JSON.stringify in all;
  *   - by stream and seq (a committed event never changes), for the copies of one event that
- *     separate log reads return — a reconnect storm replays the same range many times over. This
- *     level is bounded by bytes and forgets the oldest frames first.
+ *     separate log reads return — a reconnect storm replays the same range many times over. A
+ *     process serves one database, whose stream ids are unique (run and session ids are UUIDs).
+ *     This level is bounded by bytes and forgets the oldest frames first.
  */
 import type { StoredEvent } from '@/server/core/events/streams';
 
