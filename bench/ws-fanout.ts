@@ -4,7 +4,9 @@
  * server that serialises each message once and sends the same Buffer to every client.
  *
  * Section `ws`: 1,000 subscribers, measured like the SSE section (lib/fanout.ts): idle memory per
- * connection, throughput over rounds of M events, p50/p99 delivery latency.
+ * connection, throughput over rounds of M events, p50/p99 delivery latency. The bare server corks
+ * every socket for a burst, so each client's messages of one burst leave in one write — as
+ * node:http does for the SSE baseline, and as Switchboard's writer does per batch.
  *
  * Section `ws-storm`: a stream of K events, then N clients (5,000 in the full run) connect at once,
  * each resuming with `from_seq` from one of a few cursors, and must each receive every event from
@@ -52,20 +54,25 @@ function wsServer(onSocket: (ws: WebSocket, fromSeq: number, socket: Duplex) => 
  */
 function bareWs() {
   const sent: Buffer[] = [];
-  const live = new Set<WebSocket>();
+  const live = new Map<WebSocket, Duplex>();
   const { server, close } = wsServer((ws, fromSeq, socket) => {
     // The backlog leaves in one write (corked), as Switchboard's replay does.
     socket.cork();
     for (let i = Math.max(1, fromSeq) - 1; i < sent.length; i++) ws.send(sent[i]!, { binary: false });
     socket.uncork();
-    live.add(ws);
+    live.set(ws, socket);
     ws.on('close', () => live.delete(ws));
   });
-  const broadcast = (i: number) => {
-    const seq = sent.length + 1;
-    const message = Buffer.from(JSON.stringify({ seq, type: TYPE, data: payload(i), created_at: new Date().toISOString() }));
-    sent.push(message);
-    for (const ws of live) ws.send(message, { binary: false });
+  /** Sends `count` new messages to every client; each socket is corked for the burst (one write per client, as node:http does for SSE). */
+  const broadcast = (count: number) => {
+    for (const socket of live.values()) socket.cork();
+    for (let i = 0; i < count; i++) {
+      const seq = sent.length + 1;
+      const message = Buffer.from(JSON.stringify({ seq, type: TYPE, data: payload(i), created_at: new Date().toISOString() }));
+      sent.push(message);
+      for (const ws of live.keys()) ws.send(message, { binary: false });
+    }
+    for (const socket of live.values()) socket.uncork();
   };
   return { server, close, broadcast };
 }
@@ -85,7 +92,7 @@ function baselineVariant(): Variant {
     scheme: 'ws',
     close,
     publish(count) {
-      for (let i = 0; i < count; i++) broadcast(i);
+      broadcast(count);
     },
   };
 }
@@ -146,7 +153,7 @@ export async function benchWsStorm(pg: PgServer | null): Promise<SectionOutcome>
     // The log holds K events (Switchboard); the bare server holds the same K messages in memory.
     await insertUnpublished(deps, streamId, c.events);
     const bare = bareWs();
-    for (let i = 0; i < c.events; i++) bare.broadcast(i);
+    bare.broadcast(c.events);
     const sb = switchboardWs(deps, streamId);
     const urls: string[] = [];
     for (const [name, s] of [

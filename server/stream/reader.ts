@@ -41,7 +41,7 @@ interface WindowReads {
 const windows = new WeakMap<Db, Map<string, WindowReads>>();
 const settled = () => undefined;
 
-export function readWindow(db: Db, streamId: string, fromSeq: number, limit: number): Promise<StoredEvent[]> {
+function readWindow(db: Db, streamId: string, fromSeq: number, limit: number): Promise<StoredEvent[]> {
   let byKey = windows.get(db);
   if (!byKey) windows.set(db, (byKey = new Map()));
   const key = `${fromSeq}:${limit}:${streamId}`;
