@@ -106,6 +106,7 @@ export async function writeSse(res: ServerResponse, stream: SseStream, deps: { d
   const maxPending = opts.maxPendingBytes ?? MAX_PENDING_BYTES;
   const slowReaderMs = opts.slowReaderMs ?? SLOW_READER_MS;
   const shapeKey = stream.shape === undefined ? undefined : `sse:${stream.shape}`;
+  const build = (event: StoredEvent) => sseFrame(stream, event);
   let slow = false;
   try {
     if (!stream.ended) {
@@ -113,7 +114,7 @@ export async function writeSse(res: ServerResponse, stream: SseStream, deps: { d
       // Writes within one tick leave together (node:http corks the socket until the next tick).
       for await (const batch of events) {
         for (const event of batch) {
-          const frame = frameFor(event, shapeKey, (e) => sseFrame(stream, e));
+          const frame = frameFor(event, shapeKey, build);
           if (frame) res.write(frame);
           if (res.writableLength > maxPending && !(await caughtUpWithin(slowReaderMs, controller.signal, (caughtUp) => res.once('drain', caughtUp)))) {
             slow = !controller.signal.aborted;
