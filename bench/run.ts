@@ -19,6 +19,7 @@ import { heading } from './lib/table';
 import { benchRestRead } from './rest-read';
 import { benchSessions } from './sessions-1000';
 import { benchSseFanout } from './sse-fanout';
+import { benchWsFanout, benchWsStorm } from './ws-fanout';
 
 interface Section {
   name: string;
@@ -33,6 +34,8 @@ const SECTIONS: Section[] = [
   { name: 'append-pg', postgres: 'required', run: (pg) => benchAppendPostgres(pg!) },
   { name: 'append-pglite', postgres: 'no', run: () => benchAppendPglite() },
   { name: 'sse', postgres: 'optional', run: benchSseFanout },
+  { name: 'ws', postgres: 'optional', run: benchWsFanout },
+  { name: 'ws-storm', postgres: 'optional', run: benchWsStorm },
   { name: 'sessions', postgres: 'optional', run: benchSessions },
 ];
 

@@ -104,6 +104,21 @@ describe('GET /api/v1/runs/{run_id}/events/ws', () => {
     expect(said.join('')).toContain('done');
   });
 
+  it('sends every client following one run byte-identical messages', async () => {
+    const runId = await startScriptedRun();
+    const raw = () =>
+      new Promise<string[]>((resolve, reject) => {
+        const ws = new WebSocket(`${wsBase}${eventsPath(runId)}`, bearer(readerKey));
+        const texts: string[] = [];
+        ws.on('message', (data) => texts.push(String(data)));
+        ws.on('close', () => resolve(texts));
+        ws.on('error', reject);
+      });
+    const clients = await Promise.all(Array.from({ length: 5 }, raw));
+    expect(clients[0]!.length).toBeGreaterThan(3);
+    for (const texts of clients) expect(texts).toEqual(clients[0]);
+  });
+
   it('resumes after a dropped socket with from_seq = last seen + 1 and gets every event exactly once', async () => {
     const runId = await startScriptedRun();
     const first = follow(eventsPath(runId), bearer(readerKey));

@@ -111,7 +111,7 @@ export function createUpgradeHandler(services: Services, log: (err: unknown) => 
     const stream = await endpoint.handler({ deps: services, principal, input: input.data, headers, url });
 
     if (socket.destroyed) return;
-    wss.handleUpgrade(req, socket, head, (ws) => void writeWebSocket(ws, stream, services, { keepAliveMs: opts.keepAliveMs }));
+    wss.handleUpgrade(req, socket, head, (ws) => void writeWebSocket(ws, stream, services, { keepAliveMs: opts.keepAliveMs, socket }));
   }
 
   return {

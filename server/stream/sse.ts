@@ -2,13 +2,19 @@
  * The SSE writer. A REST procedure that streams returns an SseStream descriptor (after its own
  * auth, validation and 404 checks); the transport hands the descriptor and the raw response here.
  * Every frame carries `id: <seq>`; a comment heartbeat keeps proxies from timing the stream out.
+ * A frame is serialised once per event and shape and the same bytes go to every subscriber
+ * (frame-cache.ts); a reader that falls too far behind and stays there is dropped with its cursor
+ * (slow-reader.ts).
  */
 import type { ServerResponse } from 'node:http';
 import type { Db } from '@/db/client';
 import { badRequest } from '@/server/core/shared/errors';
 import type { StoredEvent } from '@/server/core/events/streams';
 import type { EventBus } from './bus';
-import { followStream } from './reader';
+import { frameFor } from './frame-cache';
+import { followStreamBatches } from './reader';
+import { caughtUpWithin, MAX_PENDING_BYTES, SLOW_READER_MS, type SlowReaderOptions } from './slow-reader';
+import { everyInterval } from './ticker';
 
 const SSE_MARK = Symbol.for('switchboard.sse');
 
@@ -42,25 +48,13 @@ export interface SseStream {
   untilRevoked?: (close: () => void) => () => void;
 }
 
-const frameCache = new WeakMap<StoredEvent, Map<string, string | null>>();
-
-function frameText(stream: SseStream, event: StoredEvent): string | null {
-  const cached = stream.shape ? frameCache.get(event)?.get(stream.shape) : undefined;
-  if (cached !== undefined) return cached;
+function sseFrame(stream: SseStream, event: StoredEvent): Buffer | null {
   const frame = stream.frame(event);
-  let text: string | null = null;
-  if (frame) {
-    text = `id: ${event.seq}\n`;
-    if (frame.event) text += `event: ${frame.event}\n`;
-    for (const line of JSON.stringify(frame.data).split('\n')) text += `data: ${line}\n`;
-    text += '\n';
-  }
-  if (stream.shape) {
-    let byShape = frameCache.get(event);
-    if (!byShape) frameCache.set(event, (byShape = new Map()));
-    byShape.set(stream.shape, text);
-  }
-  return text;
+  if (!frame) return null;
+  let text = `id: ${event.seq}\n`;
+  if (frame.event) text += `event: ${frame.event}\n`;
+  for (const line of JSON.stringify(frame.data).split('\n')) text += `data: ${line}\n`;
+  return Buffer.from(`${text}\n`);
 }
 
 export function sseStream(stream: Omit<SseStream, typeof SSE_MARK>): SseStream {
@@ -89,7 +83,15 @@ export function resolveCursor(headers: Headers, fromSeq: string | number | undef
 
 export const HEARTBEAT_MS = 15_000;
 
-export async function writeSse(res: ServerResponse, stream: SseStream, deps: { db: Db; bus: EventBus }, heartbeatMs = HEARTBEAT_MS): Promise<void> {
+export interface SseWriterOptions extends SlowReaderOptions {
+  /** How often a comment line goes out on a quiet stream. */
+  heartbeatMs?: number;
+}
+
+const OPEN = Buffer.from(': stream open\n\n');
+const HEARTBEAT = Buffer.from(': heartbeat\n\n');
+
+export async function writeSse(res: ServerResponse, stream: SseStream, deps: { db: Db; bus: EventBus }, opts: SseWriterOptions = {}): Promise<void> {
   const controller = new AbortController();
   res.on('close', () => controller.abort());
   res.writeHead(200, {
@@ -98,19 +100,46 @@ export async function writeSse(res: ServerResponse, stream: SseStream, deps: { d
     connection: 'keep-alive',
     'x-accel-buffering': 'no',
   });
-  res.write(': stream open\n\n');
-  const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), heartbeatMs);
+  res.write(OPEN);
+  const stopHeartbeat = everyInterval(opts.heartbeatMs ?? HEARTBEAT_MS, () => res.write(HEARTBEAT));
   const release = stream.untilRevoked?.(() => controller.abort());
+  const maxPending = opts.maxPendingBytes ?? MAX_PENDING_BYTES;
+  const slowReaderMs = opts.slowReaderMs ?? SLOW_READER_MS;
+  const shapeKey = stream.shape === undefined ? undefined : `sse:${stream.shape}`;
+  const build = (event: StoredEvent) => sseFrame(stream, event);
+  let slow = false;
   try {
     if (!stream.ended) {
-      for await (const event of followStream(deps.db, deps.bus, stream.streamId, { fromSeq: stream.fromSeq, signal: controller.signal, until: stream.closeAfter })) {
-        const text = frameText(stream, event);
-        if (text) res.write(text);
+      const events = followStreamBatches(deps.db, deps.bus, stream.streamId, { fromSeq: stream.fromSeq, signal: controller.signal, until: stream.closeAfter });
+      // Writes within one tick leave together (node:http corks the socket until the next tick).
+      for await (const batch of events) {
+        for (const event of batch) {
+          const frame = frameFor(event, shapeKey, build);
+          if (frame) res.write(frame);
+          if (res.writableLength > maxPending && !(await caughtUpWithin(slowReaderMs, controller.signal, (caughtUp) => res.once('drain', caughtUp)))) {
+            slow = !controller.signal.aborted;
+            break;
+          }
+        }
+        if (slow || controller.signal.aborted) break;
       }
     }
   } finally {
     release?.();
-    clearInterval(heartbeat);
-    if (!res.writableEnded) res.end();
+    stopHeartbeat();
+    if (slow) dropSlowReader(res, slowReaderMs);
+    else if (!res.writableEnded) res.end();
   }
+}
+
+/**
+ * Ends the response after what is already written (each whole frame carries its `id:`, so the
+ * client resumes with Last-Event-ID exactly where it stopped); a peer that does not read even that
+ * within another grace period is cut off, so what it holds is bounded in time as well as size.
+ */
+function dropSlowReader(res: ServerResponse, graceMs: number): void {
+  if (!res.writableEnded) res.end();
+  const cut = setTimeout(() => res.destroy(), graceMs);
+  cut.unref();
+  res.once('close', () => clearTimeout(cut));
 }

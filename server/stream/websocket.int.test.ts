@@ -4,6 +4,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inTransaction } from '@/server/core/events/unit-of-work';
 import { startTestServer, type TestServer } from '@/server/testing/harness';
+import { SLOW_READER_CLOSE_CODE } from './slow-reader';
 import { writeWebSocket } from './websocket';
 
 let s: TestServer;
@@ -16,17 +17,21 @@ beforeAll(async () => {
   server = http.createServer();
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://x');
+    const option = (name: string) => (url.searchParams.has(name) ? Number(url.searchParams.get(name)) : undefined);
+    // ?with_data=1 sends each event's data too (big events fill a slow reader's buffers); ?shape= shares serialised messages.
+    const withData = url.searchParams.has('with_data');
     wss.handleUpgrade(req, socket, head, (ws) => {
       void writeWebSocket(
         ws,
         {
           streamId: decodeURIComponent(url.pathname.slice(1)),
           fromSeq: Number(url.searchParams.get('from_seq') ?? 1),
-          message: (e) => ({ seq: e.seq, type: e.type }),
+          message: (e) => (withData ? { seq: e.seq, type: e.type, data: e.data } : { seq: e.seq, type: e.type }),
+          shape: url.searchParams.get('shape') ?? undefined,
           closeAfter: (e) => e.type === 'done',
         },
         s.services,
-        { keepAliveMs: url.searchParams.has('keep_alive_ms') ? Number(url.searchParams.get('keep_alive_ms')) : undefined },
+        { keepAliveMs: option('keep_alive_ms'), maxPendingBytes: option('max_pending_bytes'), slowReaderMs: option('slow_reader_ms') },
       );
     });
   });
@@ -65,6 +70,80 @@ describe('WebSocket writer', () => {
       { seq: 4, type: 'tick' },
       { seq: 5, type: 'done' },
     ]);
+  });
+});
+
+/** Every message as the client received it (raw text), and how the socket closed. */
+function collectRaw(url: string): Promise<{ messages: string[]; code: number; reason: string }> {
+  return new Promise((resolve, reject) => {
+    const messages: string[] = [];
+    const ws = new WebSocket(url);
+    ws.on('message', (m) => messages.push(String(m)));
+    ws.on('close', (code, reason) => resolve({ messages, code, reason: String(reason) }));
+    ws.on('error', reject);
+  });
+}
+
+const seqsOf = (messages: string[]) => messages.map((m) => (JSON.parse(m) as { seq: number }).seq);
+
+describe('WebSocket writer fan-out', () => {
+  it('sends every subscriber of a stream byte-identical messages', async () => {
+    const stream = 'test:ws-identical';
+    const clients = Array.from({ length: 8 }, () => collectRaw(`${base}/${stream}?shape=test&with_data=1`));
+    await new Promise((r) => setTimeout(r, 150));
+    for (let i = 0; i < 3; i++) await inTransaction(s.services, (_tx, emit) => emit(stream, { type: 'tick', data: { i, text: 'caf\u00e9' } }));
+    await inTransaction(s.services, (_tx, emit) => emit(stream, { type: 'done', data: {} }));
+    const got = await Promise.all(clients);
+    expect(seqsOf(got[0]!.messages)).toEqual([1, 2, 3, 4]);
+    expect(got[0]!.messages[0]).toBe('{"seq":1,"type":"tick","data":{"i":0,"text":"caf\u00e9"}}');
+    for (const client of got) {
+      expect(client.messages).toEqual(got[0]!.messages);
+      expect(client.code).toBe(1000);
+    }
+  });
+
+  it('closes a reader that stops reading with 4008 naming from_seq, and the resume gets every event exactly once', async () => {
+    const stream = 'test:ws-slow';
+    const total = 120;
+    const limits = 'with_data=1&max_pending_bytes=65536&slow_reader_ms=200';
+    const ws = new WebSocket(`${base}/${stream}?${limits}`);
+    const messages: string[] = [];
+    ws.on('message', (m) => messages.push(String(m)));
+    const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
+    await new Promise((r) => ws.once('open', r));
+    await new Promise((r) => setTimeout(r, 100));
+    // Stop reading: the socket's buffers fill and the server's pending bytes grow.
+    ws.pause();
+    await inTransaction(s.services, async (_tx, emit) => {
+      for (let i = 1; i < total; i++) await emit(stream, { type: 'tick', data: { i, pad: 'x'.repeat(100_000) } });
+      await emit(stream, { type: 'done', data: {} });
+    });
+    // Longer than slow_reader_ms: the server gives up on it.
+    await new Promise((r) => setTimeout(r, 800));
+    ws.resume();
+    const { code, reason } = await closed;
+    expect(code).toBe(SLOW_READER_CLOSE_CODE);
+    const fromSeq = Number(/from_seq=(\d+)/.exec(reason)?.[1]);
+    const first = seqsOf(messages);
+    // Everything before the named cursor arrived ahead of the close frame.
+    expect(first).toEqual(Array.from({ length: fromSeq - 1 }, (_, i) => i + 1));
+    expect(fromSeq).toBeLessThan(total);
+
+    // The resume replays ~100 messages of 100 KB, far past the pending limit: a reader that keeps up is paced, not dropped.
+    const rest = await collectRaw(`${base}/${stream}?${limits}&from_seq=${fromSeq}`);
+    expect(rest.code).toBe(1000);
+    expect([...first, ...seqsOf(rest.messages)]).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+  });
+
+  it('many readers resuming from the same seq at once each get the rest exactly once', async () => {
+    const stream = 'test:ws-storm';
+    await inTransaction(s.services, async (_tx, emit) => {
+      for (let i = 1; i <= 20; i++) await emit(stream, { type: 'tick', data: { i } });
+    });
+    const clients = Array.from({ length: 30 }, () => collectRaw(`${base}/${stream}?shape=test&from_seq=11`));
+    await new Promise((r) => setTimeout(r, 150));
+    await inTransaction(s.services, (_tx, emit) => emit(stream, { type: 'done', data: {} }));
+    for (const client of await Promise.all(clients)) expect(seqsOf(client.messages)).toEqual([11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21]);
   });
 });
 

@@ -13,11 +13,11 @@ export const runEventsSocket = endpoint({
   scope: 'runs:read',
   transport: 'websocket',
   summary:
-    'A run\u2019s events over WebSocket, one JSON message `{seq, type, data, created_at}` per event; ?from_seq= (inclusive) resumes; closes with 1000 after the terminal event',
+    'A run\u2019s events over WebSocket, one JSON message `{seq, type, data, created_at}` per event; ?from_seq= (inclusive) resumes; closes with 1000 after the terminal event, or with 4008 and the reason `slow reader; resume with from_seq=N` when the client reads too slowly',
   input: idParam('run_id').extend(streamQuery.shape),
   handler: async ({ deps, principal, input, headers }) => {
     const fromSeq = resolveCursor(headers, input.from_seq);
     const { streamId, exhausted } = await runs.openRunStream(deps, principal, { id: input.run_id, fromSeq });
-    return { streamId, fromSeq, ended: exhausted, message: toStoredEventDto, closeAfter: (e) => RUN_TERMINAL_EVENTS.has(e.type) };
+    return { streamId, fromSeq, ended: exhausted, message: toStoredEventDto, shape: 'stored-event-dto', closeAfter: (e) => RUN_TERMINAL_EVENTS.has(e.type) };
   },
 });
