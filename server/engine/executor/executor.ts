@@ -16,34 +16,47 @@ import { decideNext, type StepView } from '../decide';
 import { loadWorkItem, type WorkRef } from '../work-item';
 import { acquireLease, releaseLease, watchLeasedWork } from './lease';
 import { modelCall } from './model-step';
-import { Canceled, type EngineDeps, type LoadedStep } from './shared';
+import { Canceled, HandOver, type EngineDeps, type LoadedStep } from './shared';
 import { completeToolStep, requestTool, resolveApproval, runToolStep } from './tool-step';
 
 export type { EngineDeps } from './shared';
 
-export type AdvanceResult = 'finished' | 'parked' | 'busy' | 'missing';
+/** `released`: the lease was handed back with work left to do (a drain, or the lease was lost). */
+export type AdvanceResult = 'finished' | 'parked' | 'busy' | 'missing' | 'released';
+
+export interface AdvanceControl {
+  /** Aborts the work now: a cancel (recorded on the row) or, with a `HandOver` reason, a hand-over. */
+  abort?: AbortSignal;
+  /** Stop at the next step boundary and hand the work back. */
+  handOver?: AbortSignal;
+}
 
 export class Executor {
   constructor(private readonly deps: EngineDeps) {}
 
   /** Advances the work as far as it can go now. Safe to call repeatedly and from several processes. */
-  async advance(ref: WorkRef, localAbort?: AbortSignal): Promise<AdvanceResult> {
+  async advance(ref: WorkRef, control: AdvanceControl = {}): Promise<AdvanceResult> {
     if (!(await acquireLease(this.deps, ref))) return 'busy';
     const controller = new AbortController();
-    const onLocalAbort = () => controller.abort();
-    localAbort?.addEventListener('abort', onLocalAbort);
-    // Cancel can come from any process: watch the row, and keep the lease alive while we work.
-    const stopWatching = watchLeasedWork(this.deps, ref, () => controller.abort());
+    const onAbort = () => controller.abort(control.abort?.reason);
+    if (control.abort?.aborted) onAbort();
+    control.abort?.addEventListener('abort', onAbort);
+    // The lease is kept alive while we work; renewing it also re-reads the cancel flag, a safety
+    // net for a lost abort signal. Losing the lease hands the work over: someone else has it now.
+    const stopWatching = watchLeasedWork(this.deps, ref, (why) => controller.abort(why === 'lost' ? new HandOver() : undefined));
     try {
-      return await this.loop(ref, controller.signal);
+      return await this.loop(ref, controller.signal, control.handOver);
+    } catch (err) {
+      if (err instanceof HandOver) return 'released';
+      throw err;
     } finally {
       stopWatching();
-      localAbort?.removeEventListener('abort', onLocalAbort);
+      control.abort?.removeEventListener('abort', onAbort);
       await releaseLease(this.deps, ref).catch(() => {});
     }
   }
 
-  private async loop(ref: WorkRef, signal: AbortSignal): Promise<AdvanceResult> {
+  private async loop(ref: WorkRef, signal: AbortSignal, handOver?: AbortSignal): Promise<AdvanceResult> {
     const { deps } = this;
     const first = await loadWorkItem(deps.db, ref);
     if (!first) return 'missing';
@@ -52,6 +65,7 @@ export class Executor {
       await inTransaction(deps, (tx, emit) => markStarted(tx, emit, first));
     }
     for (;;) {
+      if (handOver?.aborted || signal.reason instanceof HandOver) return 'released';
       const item = (await loadWorkItem(deps.db, ref))!;
       if (item.cancelRequested || signal.aborted) {
         await inTransaction(deps, (tx, emit) => finish(tx, emit, item, item.cancelAs));
@@ -85,6 +99,7 @@ export class Executor {
             break;
         }
       } catch (err) {
+        if (err instanceof HandOver) throw err;
         if (err instanceof Canceled || signal.aborted) continue; // the top of the loop finishes it as canceled
         throw err;
       }

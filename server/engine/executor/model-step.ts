@@ -18,7 +18,7 @@ import { buildMessages } from '../context';
 import type { ModelOutput } from '../decide';
 import { toolSpecs } from '../tools/registry';
 import type { WorkItem } from '../work-item';
-import { addMessage, Canceled, turnField, type EngineDeps, type LoadedStep } from './shared';
+import { addMessage, stopAborted, turnField, type EngineDeps, type LoadedStep } from './shared';
 
 const DELTA_FLUSH_MS = 40;
 
@@ -51,21 +51,31 @@ export async function modelCall(deps: EngineDeps, item: WorkItem, steps: LoadedS
   const toolCalls: ToolCall[] = [];
   let usage = { inputTokens: 0, outputTokens: 0 };
   let error: string | undefined;
-  // Deltas are batched for a few milliseconds (one event per batch, not per token) and written in
-  // order; a timer flushes what is pending, so text reaches readers even when the model pauses.
+  // The first delta is written at once (a reader sees the answer start without delay); later ones
+  // are batched for a few milliseconds (one event per batch, not per token) and written in order.
+  // A timer flushes what is pending, so text reaches readers even when the model pauses.
   let written: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
+  let lastFlush = Number.NEGATIVE_INFINITY;
   const flush = (): Promise<void> => {
     clearTimeout(timer);
     timer = undefined;
     if (pending) {
       const delta = pending;
       pending = '';
+      lastFlush = performance.now();
       written = written.then(() =>
         inTransaction(deps, (_tx, emit) => emit(item.streamId, { type: 'model_output_delta', data: { step_id: stepId, text: delta, ...turnField(item) } })),
       );
     }
     return written;
+  };
+  const flushInBackground = () => void flush().catch((err) => deps.log.error('writing streamed text failed', err));
+  const scheduleFlush = () => {
+    if (timer) return;
+    const wait = lastFlush + DELTA_FLUSH_MS - performance.now();
+    if (wait <= 0) flushInBackground();
+    else timer = setTimeout(flushInBackground, wait);
   };
   try {
     for await (const ev of backend.call({ model, system: item.system, messages, tools: backend.kind === 'api' ? toolSpecs() : [], workspacePath: item.workspacePath, sandboxMode: sandboxOf(item.policy).mode, signal })) {
@@ -73,7 +83,7 @@ export async function modelCall(deps: EngineDeps, item: WorkItem, steps: LoadedS
       if (ev.type === 'text_delta') {
         text += ev.text;
         pending += ev.text;
-        timer ??= setTimeout(() => void flush().catch((err) => deps.log.error('writing streamed text failed', err)), DELTA_FLUSH_MS);
+        scheduleFlush();
       } else if (ev.type === 'tool_call') toolCalls.push(ev.call);
       else if (ev.type === 'usage') usage = { inputTokens: usage.inputTokens + ev.inputTokens, outputTokens: usage.outputTokens + ev.outputTokens };
       else if (ev.type === 'tool_activity') {
@@ -94,8 +104,9 @@ export async function modelCall(deps: EngineDeps, item: WorkItem, steps: LoadedS
   }
   if (signal.aborted) {
     await flush().catch(() => {});
-    await inTransaction(deps, (tx) => tx.update(step).set({ status: 'failed', output: { error: 'canceled', text, toolCalls: [] }, completedAt: new Date() }).where(eq(step.id, stepId)));
-    throw new Canceled();
+    await stopAborted(signal, () =>
+      inTransaction(deps, (tx) => tx.update(step).set({ status: 'failed', output: { error: 'canceled', text, toolCalls: [] }, completedAt: new Date() }).where(eq(step.id, stepId))),
+    );
   }
   await flush();
   const inputs = steps.filter((st) => st.view.kind === 'input').map((st) => st.view.id);

@@ -7,6 +7,7 @@ import type { Emit } from '@/server/core/events/unit-of-work';
 import { newId } from '@/server/core/shared/ids';
 import type { Env } from '@/server/env';
 import type { EventBus } from '@/server/stream/bus';
+import type { SignalHub } from '@/server/stream/signals';
 import type { BackendRegistry } from '../backends/registry';
 import type { StepView } from '../decide';
 import type { Sandbox } from '../sandbox/bubblewrap';
@@ -19,12 +20,32 @@ export interface EngineDeps {
   backends: BackendRegistry;
   /** What every command the agent runs goes through. */
   sandbox: Sandbox;
+  /** Wake-ups between processes: new work, and aborts of work in progress. */
+  signals: SignalHub;
   processId: string;
   log: { error(message: string, err?: unknown): void };
 }
 
 /** Thrown out of a step that stopped because the work was canceled; the loop then finishes the work as canceled. */
 export class Canceled extends Error {}
+
+/**
+ * Why a step stopped when its process hands the work to another one (a drain, a lost lease): the
+ * step is left as it is, as if the process had died, so the next owner redoes an unfinished model
+ * call and reports a tool cut off mid-way as interrupted instead of running it twice.
+ */
+export class HandOver extends Error {
+  constructor() {
+    super('work handed over to another worker');
+  }
+}
+
+/** Stops a step that was aborted: a hand-over leaves the step untouched, a cancel records it first (`record`). */
+export async function stopAborted(signal: AbortSignal, record: () => Promise<unknown>): Promise<never> {
+  if (signal.reason instanceof HandOver) throw signal.reason;
+  await record();
+  throw new Canceled();
+}
 
 /** A stored step as the state machine sees it, plus the tool it called (for rebuilding the model's context). */
 export interface LoadedStep {
