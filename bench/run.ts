@@ -4,7 +4,7 @@
  * numbers depend on the box, ratios much less).
  *
  *   BENCH_QUICK=1   smaller counts, fewer rounds: a ~30 s smoke run of every code path
- *   BENCH_ONLY=…    comma-separated subset: append-pg, append-pglite, sse
+ *   BENCH_ONLY=…    comma-separated subset: append-pg, append-pglite, sse, turn, cancel
  *   DATABASE_URL    use this Postgres server (a fresh database is created and dropped on it);
  *                   otherwise a throw-away cluster is started with scripts/pg-cluster.sh
  *
@@ -17,8 +17,9 @@ import { config } from './lib/config';
 import { acquirePostgres, type PgServer } from './lib/pg';
 import { heading } from './lib/table';
 import { benchSseFanout } from './sse-fanout';
+import { benchCancelLatency, benchTurnLatency } from './turn-latency';
 
-const SECTIONS = ['append-pg', 'append-pglite', 'sse'] as const;
+const SECTIONS = ['append-pg', 'append-pglite', 'sse', 'turn', 'cancel'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function selected(): Set<Section> {
@@ -60,7 +61,7 @@ async function main(): Promise<number> {
   };
 
   let pg: PgServer | null = null;
-  if (sections.has('append-pg') || sections.has('sse')) {
+  if (sections.has('append-pg') || sections.has('sse') || sections.has('turn') || sections.has('cancel')) {
     const got = await acquirePostgres();
     if ('unavailable' in got) {
       console.log(`\nPostgres: unavailable — ${got.unavailable}. Postgres cases are skipped; SSE uses PGlite.`);
@@ -74,6 +75,8 @@ async function main(): Promise<number> {
   if (sections.has('append-pg') && pg) await attempt('append-pg', () => benchAppendPostgres(pg));
   if (sections.has('append-pglite')) await attempt('append-pglite', () => benchAppendPglite());
   if (sections.has('sse')) await attempt('sse', () => benchSseFanout(pg));
+  if (sections.has('turn')) await attempt('turn', () => benchTurnLatency(pg));
+  if (sections.has('cancel')) await attempt('cancel', () => benchCancelLatency(pg));
 
   await runCleanups();
 
