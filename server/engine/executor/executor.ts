@@ -63,10 +63,15 @@ export class Executor {
     if ((first.kind === 'run' ? isTerminalRun : isTerminalTurn)(first.status)) return 'finished';
     if (isUnstarted(first.status)) {
       await inTransaction(deps, (tx, emit) => markStarted(tx, emit, first));
+      first.status = 'running';
     }
+    // The first round uses the item just read; later rounds re-read it (steered input, a recorded
+    // cancel, a decided approval). A cancel recorded meanwhile also aborts `signal`.
+    let fresh: typeof first | undefined = first;
     for (;;) {
       if (handOver?.aborted || signal.reason instanceof HandOver) return 'released';
-      const item = (await loadWorkItem(deps.db, ref))!;
+      const item = fresh ?? (await loadWorkItem(deps.db, ref))!;
+      fresh = undefined;
       if (item.cancelRequested || signal.aborted) {
         await inTransaction(deps, (tx, emit) => finish(tx, emit, item, item.cancelAs));
         return 'finished';
