@@ -8,7 +8,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { asc, eq } from 'drizzle-orm';
 import { step } from '@/db/schema';
-import { inTransaction } from '@/server/core/events/unit-of-work';
+import type { Tx } from '@/server/core/events/append-event';
+import { inTransaction, type Emit } from '@/server/core/events/unit-of-work';
 import { artifactsDir } from '@/server/core/runs/export-run';
 import { isTerminalRun, isTerminalTurn, isUnstarted } from '@/server/core/work/status';
 import { finish, markStarted } from '@/server/core/work/transitions';
@@ -61,10 +62,17 @@ export class Executor {
     const first = await loadWorkItem(deps.db, ref);
     if (!first) return 'missing';
     if ((first.kind === 'run' ? isTerminalRun : isTerminalTurn)(first.status)) return 'finished';
-    if (isUnstarted(first.status)) {
-      await inTransaction(deps, (tx, emit) => markStarted(tx, emit, first));
+    // New work is marked started in the same transaction as its first model step (one commit less
+    // before the answer starts streaming), or on its own before anything else it does.
+    let unstarted = isUnstarted(first.status);
+    const startIn = (tx: Tx, emit: Emit) => {
+      unstarted = false;
       first.status = 'running';
-    }
+      return markStarted(tx, emit, first);
+    };
+    const start = async () => {
+      if (unstarted) await inTransaction(deps, startIn);
+    };
     // The first round uses the item just read; later rounds re-read it (steered input, a recorded
     // cancel, a decided approval). A cancel recorded meanwhile also aborts `signal`.
     let fresh: typeof first | undefined = first;
@@ -73,11 +81,14 @@ export class Executor {
       const item = fresh ?? (await loadWorkItem(deps.db, ref))!;
       fresh = undefined;
       if (item.cancelRequested || signal.aborted) {
+        await start();
         await inTransaction(deps, (tx, emit) => finish(tx, emit, item, item.cancelAs));
         return 'finished';
       }
       const steps = await this.loadSteps(ref.id);
       const action = decideNext(steps.map((s) => s.view));
+      const startWithStep = unstarted && action.type === 'model_call' ? startIn : undefined;
+      if (!startWithStep) await start();
       try {
         switch (action.type) {
           case 'succeed':
@@ -88,7 +99,7 @@ export class Executor {
             await inTransaction(deps, (tx, emit) => finish(tx, emit, item, 'failed', { error: action.error }));
             return 'finished';
           case 'model_call':
-            await modelCall(deps, item, steps, action.reuseStepId, signal);
+            await modelCall(deps, item, steps, action.reuseStepId, signal, startWithStep);
             break;
           case 'tool_call':
             if ((await requestTool(deps, item, action.call)) === 'parked') return 'parked';

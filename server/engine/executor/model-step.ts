@@ -5,7 +5,8 @@
  */
 import { eq } from 'drizzle-orm';
 import { step, type MessagePart } from '@/db/schema';
-import { inTransaction } from '@/server/core/events/unit-of-work';
+import type { Tx } from '@/server/core/events/append-event';
+import { inTransaction, type Emit } from '@/server/core/events/unit-of-work';
 import { readModelPolicy } from '@/server/core/models/model-policy';
 import { newId } from '@/server/core/shared/ids';
 import { assertWithinQuota } from '@/server/core/usage/quota';
@@ -22,10 +23,19 @@ import { addMessage, stopAborted, turnField, type EngineDeps, type LoadedStep } 
 
 const DELTA_FLUSH_MS = 40;
 
-export async function modelCall(deps: EngineDeps, item: WorkItem, steps: LoadedStep[], reuseStepId: string | undefined, signal: AbortSignal): Promise<void> {
+/** `prelude` runs first in the transaction that starts the step (marking new work started). */
+export async function modelCall(
+  deps: EngineDeps,
+  item: WorkItem,
+  steps: LoadedStep[],
+  reuseStepId: string | undefined,
+  signal: AbortSignal,
+  prelude?: (tx: Tx, emit: Emit) => Promise<void>,
+): Promise<void> {
   const stepId = reuseStepId ?? newId('step');
   const title = `Model call ${steps.filter((s) => s.view.kind === 'model_call').length + (reuseStepId ? 0 : 1)}`;
   await inTransaction(deps, async (tx, emit) => {
+    await prelude?.(tx, emit);
     if (reuseStepId) await tx.update(step).set({ status: 'running', startedAt: new Date() }).where(eq(step.id, stepId));
     else {
       await lockOwner(tx, item);
