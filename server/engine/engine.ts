@@ -86,6 +86,11 @@ export class Engine implements WorkEngine {
     await this.deps.signals.send({ type: 'abort', ref: { kind: ref.kind, id: ref.id } });
   }
 
+  /** Ids of the runs and turns this process is advancing now. */
+  executing(): string[] {
+    return [...this.active.keys()];
+  }
+
   /**
    * For a graceful shutdown: claims nothing more, lets work in progress reach its next step
    * boundary within `timeoutMs`, then aborts the rest. Every lease is handed back and the work
