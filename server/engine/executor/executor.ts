@@ -73,20 +73,26 @@ export class Executor {
     const start = async () => {
       if (unstarted) await inTransaction(deps, startIn);
     };
-    // The first round uses the item just read; later rounds re-read it (steered input, a recorded
-    // cancel, a decided approval). A cancel recorded meanwhile also aborts `signal`.
-    let fresh: typeof first | undefined = first;
+    // The item is read again only before a model call, the one step that needs what may have
+    // changed meanwhile (steered input joins the transcript). A cancel recorded meanwhile aborts
+    // `signal`, and the lease renewal re-reads the flag in case that signal was lost.
+    let item = first;
+    let stale = false;
+    const cancel = async () => {
+      await start();
+      await inTransaction(deps, (tx, emit) => finish(tx, emit, item, item.cancelAs));
+      return 'finished' as const;
+    };
     for (;;) {
       if (handOver?.aborted || signal.reason instanceof HandOver) return 'released';
-      const item = fresh ?? (await loadWorkItem(deps.db, ref))!;
-      fresh = undefined;
-      if (item.cancelRequested || signal.aborted) {
-        await start();
-        await inTransaction(deps, (tx, emit) => finish(tx, emit, item, item.cancelAs));
-        return 'finished';
-      }
+      if (item.cancelRequested || signal.aborted) return cancel();
       const steps = await this.loadSteps(ref.id);
       const action = decideNext(steps.map((s) => s.view));
+      if (stale && action.type === 'model_call') {
+        item = (await loadWorkItem(deps.db, ref))!;
+        if (item.cancelRequested) return cancel();
+      }
+      stale = true;
       const startWithStep = unstarted && action.type === 'model_call' ? startIn : undefined;
       if (!startWithStep) await start();
       try {
