@@ -11,10 +11,12 @@
  *   with the work executed by a second server sharing the database (the first takes no work), so
  *   the abort has to cross processes by notification.
  */
+import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { startTestServer, type TestServer } from '@/server/testing/harness';
 import { config } from './lib/config';
@@ -22,6 +24,7 @@ import { createFreshDatabase, type PgServer } from './lib/pg';
 import { fmtMs, fmtRatio, heading, printTable } from './lib/table';
 import { now } from './lib/timing';
 import type { SectionOutcome } from './event-append';
+import type { Job, Samples } from './lib/latency-client';
 
 const GOAL_FIRST_DELTA_MS = 25;
 const GOAL_TURN_DONE_MS = 40;
@@ -36,104 +39,23 @@ function percentile(xs: number[], p: number): number {
 }
 
 // ---------------------------------------------------------------------------------------------
-// A minimal SSE subscriber: node:http, frames parsed as they arrive, each stamped on arrival.
+// The client: a child process (lib/latency-client.ts), so it never waits for the server's event loop
 // ---------------------------------------------------------------------------------------------
 
-interface Frame {
-  at: number;
-  type: string;
-  data: Record<string, unknown>;
-}
-
-interface Subscriber {
-  /** Resolves with the first frame (arriving from now on) that matches. */
-  next(pred: (f: Frame) => boolean, timeoutMs?: number): Promise<Frame>;
-  /** Calls `fn` for every frame from now on until the returned function is called. */
-  watch(fn: (f: Frame) => void): () => void;
-  close(): void;
-}
-
-async function subscribe(url: string, headers: Record<string, string>): Promise<Subscriber> {
-  const watchers = new Set<(f: Frame) => void>();
-  const agent = new http.Agent({ keepAlive: false });
-  const req = http.get(url, { headers: { accept: 'text/event-stream', ...headers }, agent });
-  const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
-    req.once('response', resolve);
-    req.once('error', reject);
-  });
-  if (res.statusCode !== 200) throw new Error(`SSE ${url}: HTTP ${res.statusCode}`);
-  res.setEncoding('utf8');
-  let buffer = '';
-  res.on('data', (chunk: string) => {
-    const at = now();
-    buffer += chunk;
-    let idx: number;
-    while ((idx = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, idx);
-      buffer = buffer.slice(idx + 2);
-      const data = block
-        .split('\n')
-        .filter((l) => l.startsWith('data:'))
-        .map((l) => l.slice(5).trimStart())
-        .join('\n');
-      if (!data) continue;
-      let parsed: Record<string, unknown>;
-      try {
-        parsed = JSON.parse(data) as Record<string, unknown>;
-      } catch {
-        continue;
-      }
-      const frame = { at, type: String(parsed.type ?? ''), data: parsed };
-      for (const w of [...watchers]) w(frame);
-    }
-  });
-  res.on('error', () => {});
-  const watch = (fn: (f: Frame) => void) => {
-    watchers.add(fn);
-    return () => void watchers.delete(fn);
-  };
-  return {
-    watch,
-    next(pred, timeoutMs = 30_000) {
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          stop();
-          reject(new Error('timed out waiting for an SSE frame'));
-        }, timeoutMs);
-        const stop = watch((f) => {
-          if (!pred(f)) return;
-          clearTimeout(timer);
-          stop();
-          resolve(f);
-        });
-      });
-    },
-    close() {
-      req.destroy();
-      agent.destroy();
-    },
-  };
-}
-
-const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 4 });
-
-/** POST with a keep-alive connection (as a real client would reuse one). */
-function post(url: string, body: unknown, token?: string): Promise<{ status: number; body: string }> {
-  const payload = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      url,
-      { method: 'POST', agent: keepAlive, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...(token ? { authorization: `Bearer ${token}` } : {}) } },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
+async function inClient(job: Job): Promise<Samples> {
+  const script = fileURLToPath(new URL('./lib/latency-client.ts', import.meta.url));
+  const child = fork(script, [], { execArgv: ['--import', import.meta.resolve('tsx')], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  try {
+    return await new Promise<Samples>((resolve, reject) => {
+      child.once('message', (msg: { type: 'result'; samples: Samples } | { type: 'error'; message: string }) =>
+        msg.type === 'result' ? resolve(msg.samples) : reject(new Error(msg.message)),
+      );
+      child.once('exit', (code) => reject(new Error(`latency client exited (${code})`)));
+      child.send(job);
+    });
+  } finally {
+    child.disconnect();
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -161,23 +83,13 @@ async function httpFloor(count: number): Promise<number[]> {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const sub = await subscribe(`${base}/events`, {});
-  const samples: number[] = [];
   try {
-    for (let i = 0; i < count + sizes.warmup; i++) {
-      const seen = sub.next((f) => f.type === 'model_output_delta');
-      const t0 = now();
-      await post(`${base}/say`, { text: 'hello' });
-      const f = await seen;
-      if (i >= sizes.warmup) samples.push(f.at - t0);
-    }
+    const samples = await inClient({ type: 'floor', base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, count, warmup: sizes.warmup });
+    return samples.frame!;
   } finally {
-    sub.close();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
-  return samples;
 }
 
 /** NOTIFY on one connection → the LISTEN callback on another, as postgres.js delivers it. */
@@ -242,74 +154,14 @@ async function startServers(pg: PgServer | null, split: boolean): Promise<Server
   }
 }
 
-async function newSession(s: TestServer): Promise<{ id: string; sub: Subscriber }> {
+/** A session created over the agentd REST dialect; the client subscribes to its events itself. */
+async function newSession(s: TestServer): Promise<{ base: string; token: string; sessionId: string }> {
   const workspace = path.join(s.dataDir, 'workspaces', 'bench');
   fs.mkdirSync(workspace, { recursive: true });
-  const res = await post(`${s.url}/v1/sessions`, { workspace_path: workspace }, s.adminToken);
-  if (res.status !== 200) throw new Error(`POST /v1/sessions: ${res.status} ${res.body}`);
-  const id = (JSON.parse(res.body) as { session_id: string }).session_id;
-  const sub = await subscribe(`${s.url}/v1/sessions/${id}/events`, { authorization: `Bearer ${s.adminToken}` });
-  return { id, sub };
-}
-
-interface TurnSamples {
-  firstEvent: number[];
-  firstDelta: number[];
-  done: number[];
-}
-
-async function turnLatency(s: TestServer): Promise<TurnSamples> {
-  const { id, sub } = await newSession(s);
-  const out: TurnSamples = { firstEvent: [], firstDelta: [], done: [] };
-  try {
-    for (let i = 0; i < sizes.turns + sizes.warmup; i++) {
-      let firstEvent = Number.NaN;
-      let firstDelta = Number.NaN;
-      const stop = sub.watch((f) => {
-        if (Number.isNaN(firstEvent)) firstEvent = f.at;
-        if (Number.isNaN(firstDelta) && f.type === 'model_output_delta') firstDelta = f.at;
-      });
-      const done = sub.next((f) => f.type === 'turn_completed' || f.type === 'turn_failed');
-      const t0 = now();
-      const res = await post(`${s.url}/v1/sessions/${id}/messages`, { role: 'user', parts: [{ type: 'text', text: '::say hello' }] }, s.adminToken);
-      if (res.status !== 200) throw new Error(`POST message: ${res.status} ${res.body}`);
-      const end = await done;
-      stop();
-      if (end.type !== 'turn_completed') throw new Error(`turn ended ${end.type}: ${JSON.stringify(end.data)}`);
-      if (i < sizes.warmup) continue;
-      out.firstEvent.push(firstEvent - t0);
-      out.firstDelta.push(firstDelta - t0);
-      out.done.push(end.at - t0);
-    }
-  } finally {
-    sub.close();
-  }
-  return out;
-}
-
-/** POST cancel on a turn busy in a long model call → its terminal event at the subscriber. */
-async function cancelLatency(s: TestServer): Promise<number[]> {
-  const { id, sub } = await newSession(s);
-  const samples: number[] = [];
-  try {
-    for (let i = 0; i < sizes.cancels + 2; i++) {
-      const busy = sub.next((f) => f.type === 'step_started');
-      const res = await post(`${s.url}/v1/sessions/${id}/messages`, { role: 'user', parts: [{ type: 'text', text: '::sleep 60000' }] }, s.adminToken);
-      if (res.status !== 200) throw new Error(`POST message: ${res.status} ${res.body}`);
-      await busy;
-      // Let the model call be well under way (the backend is inside its sleep).
-      await new Promise((r) => setTimeout(r, 20));
-      const ended = sub.next((f) => f.type === 'turn_canceled');
-      const t0 = now();
-      const cancel = await post(`${s.url}/v1/sessions/${id}/cancel`, {}, s.adminToken);
-      if (cancel.status !== 200) throw new Error(`POST cancel: ${cancel.status} ${cancel.body}`);
-      const f = await ended;
-      if (i >= 2) samples.push(f.at - t0);
-    }
-  } finally {
-    sub.close();
-  }
-  return samples;
+  const res = await s.fetch('/v1/sessions', { method: 'POST', token: s.adminToken, json: { workspace_path: workspace } });
+  if (res.status !== 200) throw new Error(`POST /v1/sessions: ${res.status} ${await res.text()}`);
+  const { session_id: sessionId } = (await res.json()) as { session_id: string };
+  return { base: s.url, token: s.adminToken, sessionId };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -331,12 +183,12 @@ export async function benchTurnLatency(pg: PgServer | null): Promise<SectionOutc
   for (const db of dbs) {
     const servers = await startServers(db.pg, false);
     try {
-      const t = await turnLatency(servers.web);
-      rows.push(row(`${db.name}: POST → first event`, t.firstEvent, floorP50));
-      rows.push(row(`${db.name}: POST → first text delta`, t.firstDelta, floorP50));
-      rows.push(row(`${db.name}: POST → turn done`, t.done, floorP50));
-      const delta = percentile(t.firstDelta, 50);
-      const done = percentile(t.done, 50);
+      const t = await inClient({ type: 'turns', ...(await newSession(servers.web)), count: sizes.turns, warmup: sizes.warmup });
+      rows.push(row(`${db.name}: POST → first event`, t.firstEvent!, floorP50));
+      rows.push(row(`${db.name}: POST → first text delta`, t.firstDelta!, floorP50));
+      rows.push(row(`${db.name}: POST → turn done`, t.done!, floorP50));
+      const delta = percentile(t.firstDelta!, 50);
+      const done = percentile(t.done!, 50);
       summary.push(`turn (${db.name}): p50 first text delta ${fmtMs(delta)} (goal ≤ ${GOAL_FIRST_DELTA_MS} ms: ${delta <= GOAL_FIRST_DELTA_MS ? 'MET' : 'NOT MET'}), turn done ${fmtMs(done)} (goal ≤ ${GOAL_TURN_DONE_MS} ms: ${done <= GOAL_TURN_DONE_MS ? 'MET' : 'NOT MET'}); HTTP floor ${fmtMs(floorP50)}${rtt.length ? `, NOTIFY round trip ${fmtMs(percentile(rtt, 50))}` : ''}`);
     } catch (err) {
       failures.push(`turn (${db.name}): ${(err as Error).message}`);
@@ -361,7 +213,7 @@ export async function benchCancelLatency(pg: PgServer | null): Promise<SectionOu
   for (const c of cases) {
     const servers = await startServers(c.pg, c.split);
     try {
-      const xs = await cancelLatency(servers.web);
+      const xs = (await inClient({ type: 'cancels', ...(await newSession(servers.web)), count: sizes.cancels, warmup: 2 })).canceled!;
       rows.push(row(c.name, xs));
       const p99 = percentile(xs, 99);
       summary.push(`cancel (${c.name}): p50 ${fmtMs(percentile(xs, 50))}, p99 ${fmtMs(p99)} (goal p99 ≤ ${GOAL_CANCEL_P99_MS} ms: ${p99 <= GOAL_CANCEL_P99_MS ? 'MET' : 'NOT MET'})`);

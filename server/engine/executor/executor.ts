@@ -17,7 +17,7 @@ import { decideNext, type StepView } from '../decide';
 import { loadWorkItem, type WorkRef } from '../work-item';
 import { acquireLease, releaseLease, watchLeasedWork } from './lease';
 import { modelCall } from './model-step';
-import { Canceled, HandOver, type EngineDeps, type LoadedStep } from './shared';
+import { Canceled, HandOver, letReadersSeeIt, type EngineDeps, type LoadedStep } from './shared';
 import { completeToolStep, requestTool, resolveApproval, runToolStep } from './tool-step';
 
 export type { EngineDeps } from './shared';
@@ -37,6 +37,8 @@ export class Executor {
 
   /** Advances the work as far as it can go now. Safe to call repeatedly and from several processes. */
   async advance(ref: WorkRef, control: AdvanceControl = {}): Promise<AdvanceResult> {
+    // Whoever asked (a request that just committed the work) answers its client first.
+    await letReadersSeeIt();
     if (!(await acquireLease(this.deps, ref))) return 'busy';
     const controller = new AbortController();
     const onAbort = () => controller.abort(control.abort?.reason);
@@ -84,6 +86,7 @@ export class Executor {
       return 'finished' as const;
     };
     for (;;) {
+      await letReadersSeeIt();
       if (handOver?.aborted || signal.reason instanceof HandOver) return 'released';
       if (item.cancelRequested || signal.aborted) return cancel();
       const steps = await this.loadSteps(ref.id);

@@ -19,7 +19,7 @@ import { buildMessages } from '../context';
 import type { ModelOutput } from '../decide';
 import { toolSpecs } from '../tools/registry';
 import type { WorkItem } from '../work-item';
-import { addMessage, stopAborted, turnField, type EngineDeps, type LoadedStep } from './shared';
+import { addMessage, letReadersSeeIt, stopAborted, turnField, type EngineDeps, type LoadedStep } from './shared';
 
 const DELTA_FLUSH_MS = 40;
 
@@ -43,6 +43,7 @@ export async function modelCall(
     }
     await emit(item.streamId, { type: 'step_started', data: { step_id: stepId, title, type: 'model_call', ...turnField(item) } });
   });
+  await letReadersSeeIt();
 
   let resolved;
   try {
@@ -74,9 +75,9 @@ export async function modelCall(
       const delta = pending;
       pending = '';
       lastFlush = performance.now();
-      written = written.then(() =>
-        inTransaction(deps, (_tx, emit) => emit(item.streamId, { type: 'model_output_delta', data: { step_id: stepId, text: delta, ...turnField(item) } })),
-      );
+      written = written
+        .then(() => inTransaction(deps, (_tx, emit) => emit(item.streamId, { type: 'model_output_delta', data: { step_id: stepId, text: delta, ...turnField(item) } })))
+        .then(letReadersSeeIt);
     }
     return written;
   };

@@ -1,4 +1,5 @@
 /** What the executor's parts share: their dependencies, how a cancel unwinds, and the session transcript. */
+import { setImmediate as nextLoopTurn } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { message, type MessagePart } from '@/db/schema';
@@ -24,6 +25,16 @@ export interface EngineDeps {
   signals: SignalHub;
   processId: string;
   log: { error(message: string, err?: unknown): void };
+}
+
+/**
+ * Lets the server write what the work has published so far. The embedded database answers within
+ * the same turn of the event loop, so a chain of its queries never yields, and an HTTP response's
+ * writes (flushed on the next tick) wait until the chain ends; the work yields at each point where
+ * readers expect to see something: its start, each step's start, each batch of streamed text.
+ */
+export function letReadersSeeIt(): Promise<void> {
+  return nextLoopTurn();
 }
 
 /** Thrown out of a step that stopped because the work was canceled; the loop then finishes the work as canceled. */
