@@ -10,7 +10,7 @@
  * Signals only make things fast; a periodic sweep keeps them correct: it finds active work whose
  * lease is missing or expired (its process died, or a signal was lost) and approvals that timed out.
  */
-import { and, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { approval, run, turn } from '@/db/schema';
 import type { Database } from '@/db/client';
 import type { WorkEngine } from '@/server/core/work/deps';
@@ -49,6 +49,7 @@ export class Engine implements WorkEngine {
   private readonly again = new Set<string>();
   private sweepTimer?: NodeJS.Timeout;
   private debouncedSweep?: NodeJS.Timeout;
+  private expiryTimer?: NodeJS.Timeout;
   private missedWork = false;
   private stopListening?: () => void;
   /** No new work is claimed: draining or stopped. */
@@ -106,22 +107,25 @@ export class Engine implements WorkEngine {
     clearTimeout(timer);
     for (const slot of slots) slot.abort.abort(new HandOver());
     const results = await Promise.all(slots.map((s) => s.done));
-    await Promise.all(
-      slots.filter((_, i) => results[i] === 'released').map((s) => this.enqueue(s.ref).catch((err) => this.deps.log.error(`handing over ${s.ref.kind} ${s.ref.id} failed`, err))),
-    );
+    // Handed back, or asked for again (steered, approved) while it ran: another worker takes it now.
+    const handBack = slots.filter((s, i) => results[i] === 'released' || this.again.has(s.ref.id));
+    this.again.clear();
+    await Promise.all(handBack.map((s) => this.enqueue(s.ref).catch((err) => this.deps.log.error(`handing over ${s.ref.kind} ${s.ref.id} failed`, err))));
   }
 
   async stop(): Promise<void> {
     this.closeIntake();
+    this.stopListening?.();
     for (const slot of this.active.values()) slot.abort.abort(new HandOver());
     await Promise.allSettled([...this.active.values()].map((s) => s.done));
   }
 
+  /** Claims nothing more; aborts still reach the work in progress. */
   private closeIntake(): void {
     this.closed = true;
-    this.stopListening?.();
     clearInterval(this.sweepTimer);
     clearTimeout(this.debouncedSweep);
+    clearTimeout(this.expiryTimer);
     this.waiting.clear();
   }
 
@@ -152,12 +156,18 @@ export class Engine implements WorkEngine {
         this.deps.log.error(`advancing ${ref.kind} ${ref.id} failed`, err);
         return undefined;
       })
+      .then((result) => {
+        // Parked for a human: the next sweep times the approval's expiry precisely.
+        if (result === 'parked') this.sweepSoon();
+        return result;
+      })
       .finally(() => this.free(ref));
     this.active.set(ref.id, { ref, abort, handOver, done });
   }
 
   private free(ref: WorkRef): void {
     this.active.delete(ref.id);
+    if (this.closed) return; // a drain hands what is asked for again to another worker
     if (this.again.delete(ref.id)) return this.schedule(ref);
     const next = this.waiting.values().next();
     if (!next.done) return this.schedule(next.value);
@@ -165,9 +175,14 @@ export class Engine implements WorkEngine {
       // Work arrived while every slot was busy and was not remembered: look for it now rather
       // than at the next safety-net sweep.
       this.missedWork = false;
-      clearTimeout(this.debouncedSweep);
-      this.debouncedSweep = setTimeout(() => this.sweepNow(), SWEEP_DEBOUNCE_MS);
+      this.sweepSoon();
     }
+  }
+
+  private sweepSoon(): void {
+    if (this.closed) return;
+    clearTimeout(this.debouncedSweep);
+    this.debouncedSweep = setTimeout(() => this.sweepNow(), SWEEP_DEBOUNCE_MS);
   }
 
   private sweepNow(): void {
@@ -194,6 +209,17 @@ export class Engine implements WorkEngine {
     for (const a of expired) {
       if (a.runId) this.schedule({ kind: 'run', id: a.runId });
       else if (a.turnId) this.schedule({ kind: 'turn', id: a.turnId });
+    }
+    // The next approval to time out is acted on when it does, not up to a sweep interval later.
+    const [next] = await db
+      .select({ at: sql<Date | null>`min(${approval.expiresAt})`.mapWith(approval.expiresAt) })
+      .from(approval)
+      .where(and(inArray(approval.status, PENDING_APPROVAL_STATUSES), gte(approval.expiresAt, sql`now()`)));
+    clearTimeout(this.expiryTimer);
+    const at = next?.at?.getTime();
+    if (at !== undefined && at - Date.now() < SWEEP_INTERVAL_MS && !this.closed) {
+      this.expiryTimer = setTimeout(() => this.sweepNow(), Math.max(0, at - Date.now()) + SWEEP_DEBOUNCE_MS);
+      this.expiryTimer.unref();
     }
   }
 }
