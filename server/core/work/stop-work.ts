@@ -24,27 +24,26 @@ export async function stopWork(deps: WorkDeps, target: WorkTarget, opts: { parke
   }
   const ended = waitForEnd(deps, target, STOP_WAIT_MS);
   await deps.engine.abort({ kind: target.kind, id: target.id });
+  // It may also have ended on its own before we subscribed (checked after the abort is on its way).
+  void hasEnded(deps, target).then((yes) => yes && ended.stop(), () => {});
   await ended.wait;
 }
 
-/** Subscribes before anything is signalled, so an end reported in between is not missed. */
-function waitForEnd(deps: WorkDeps, target: WorkTarget, timeoutMs: number): { wait: Promise<void> } {
-  let unsubscribe = () => {};
-  let timer: NodeJS.Timeout | undefined;
+/** Subscribes at once, so an end reported from now on is not missed. */
+function waitForEnd(deps: WorkDeps, target: WorkTarget, timeoutMs: number): { wait: Promise<void>; stop(): void } {
+  let stop = () => {};
   const wait = new Promise<void>((resolve) => {
-    const done = () => {
+    const timer = setTimeout(() => stop(), timeoutMs);
+    const unsubscribe = deps.bus.subscribe(target.streamId, (event) => {
+      if (isEndOf(target, event)) stop();
+    });
+    stop = () => {
       unsubscribe();
       clearTimeout(timer);
       resolve();
     };
-    unsubscribe = deps.bus.subscribe(target.streamId, (event) => {
-      if (isEndOf(target, event)) done();
-    });
-    timer = setTimeout(done, timeoutMs);
-    // It may have ended before we subscribed.
-    void hasEnded(deps, target).then((yes) => yes && done(), () => {});
   });
-  return { wait };
+  return { wait, stop: () => stop() };
 }
 
 async function hasEnded(deps: WorkDeps, target: Pick<WorkTarget, 'kind' | 'id'>): Promise<boolean> {
