@@ -23,22 +23,25 @@ import { addMessage, letReadersSeeIt, stopAborted, turnField, type EngineDeps, t
 
 const DELTA_FLUSH_MS = 40;
 
-/** `prelude` runs first in the transaction that starts the step (marking new work started). */
+/**
+ * `markStarted`, for new work, runs first in the transaction that starts the step: it updates the
+ * work's row, which so holds the row lock that numbering the step needs.
+ */
 export async function modelCall(
   deps: EngineDeps,
   item: WorkItem,
   steps: LoadedStep[],
   reuseStepId: string | undefined,
   signal: AbortSignal,
-  prelude?: (tx: Tx, emit: Emit) => Promise<void>,
+  markStarted?: (tx: Tx, emit: Emit) => Promise<void>,
 ): Promise<void> {
   const stepId = reuseStepId ?? newId('step');
   const title = `Model call ${steps.filter((s) => s.view.kind === 'model_call').length + (reuseStepId ? 0 : 1)}`;
   await inTransaction(deps, async (tx, emit) => {
-    await prelude?.(tx, emit);
+    await markStarted?.(tx, emit);
     if (reuseStepId) await tx.update(step).set({ status: 'running', startedAt: new Date() }).where(eq(step.id, stepId));
     else {
-      await lockOwner(tx, item);
+      if (!markStarted) await lockOwner(tx, item);
       await tx.insert(step).values({ id: stepId, ownerId: item.id, index: nextStepIndex(item.id), kind: 'model_call', title, status: 'running', startedAt: new Date() });
     }
     await emit(item.streamId, { type: 'step_started', data: { step_id: stepId, title, type: 'model_call', ...turnField(item) } });
