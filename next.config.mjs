@@ -4,6 +4,6 @@ const nextConfig = {
   poweredByHeader: false,
   typedRoutes: false,
   // The custom server (server/main.ts) owns every non-page route; these packages stay out of the page bundles.
-  serverExternalPackages: ['@electric-sql/pglite', 'postgres', 'pg-boss'],
+  serverExternalPackages: ['@electric-sql/pglite', 'postgres'],
 };
 export default nextConfig;

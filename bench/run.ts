@@ -19,6 +19,7 @@ import { heading } from './lib/table';
 import { benchRestRead } from './rest-read';
 import { benchSessions } from './sessions-1000';
 import { benchSseFanout } from './sse-fanout';
+import { benchCancelLatency, benchTurnLatency } from './turn-latency';
 import { benchWsFanout, benchWsStorm } from './ws-fanout';
 
 interface Section {
@@ -33,6 +34,8 @@ const SECTIONS: Section[] = [
   { name: 'rest', postgres: 'optional', run: benchRestRead },
   { name: 'append-pg', postgres: 'required', run: (pg) => benchAppendPostgres(pg!) },
   { name: 'append-pglite', postgres: 'no', run: () => benchAppendPglite() },
+  { name: 'turn', postgres: 'optional', run: benchTurnLatency },
+  { name: 'cancel', postgres: 'optional', run: benchCancelLatency },
   { name: 'sse', postgres: 'optional', run: benchSseFanout },
   { name: 'ws', postgres: 'optional', run: benchWsFanout },
   { name: 'ws-storm', postgres: 'optional', run: benchWsStorm },

@@ -16,7 +16,7 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export interface Database {
   db: Db;
   kind: 'pglite' | 'postgres';
-  /** The embedded client, for libraries that take one directly (the job queue). */
+  /** The embedded client itself, for code that must speak to it directly (the benchmarks compare against it). */
   pglite?: import('@electric-sql/pglite').PGlite;
   /** Runs `select 1`; false when the database cannot be reached. */
   ping(): Promise<boolean>;

@@ -16,6 +16,7 @@ import { createSandbox, type Sandbox } from './engine/sandbox/bubblewrap';
 import { followRevocations } from './core/access/revocations';
 import { createEventBus, type EventBus } from './stream/bus';
 import { attachPostgresFanout } from './stream/pg-fanout';
+import { createLocalSignalHub, createPostgresSignalHub } from './stream/signals';
 
 export interface Services {
   env: Env;
@@ -64,7 +65,8 @@ export async function createServices(env: Env, opts: ServiceOptions = {}): Promi
     const log = opts.log ?? { error: (m: string, e?: unknown) => console.error(m, e) };
     const detachFanout = env.databaseUrl ? await attachPostgresFanout(bus, env.databaseUrl, database.db) : async () => {};
     const secrets = loadSecrets({ dataDir: env.dataDir, secretsKey: env.secretsKey, authSecret: env.authSecret });
-    const engine = new Engine({ db: database.db, bus, env, backends, sandbox, processId: bus.processId, log }, database);
+    const signals = env.databaseUrl ? await createPostgresSignalHub(env.databaseUrl, bus.processId) : createLocalSignalHub();
+    const engine = new Engine({ db: database.db, bus, env, backends, sandbox, signals, processId: bus.processId, log }, database);
     await engine.start({ worker: opts.worker ?? env.role !== 'web' });
     return {
       env,
@@ -81,6 +83,7 @@ export async function createServices(env: Env, opts: ServiceOptions = {}): Promi
       engine,
       async close() {
         await engine.stop();
+        await signals.close();
         stopFollowingRevocations();
         await detachFanout();
         await database.close();

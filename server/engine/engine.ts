@@ -1,37 +1,59 @@
 /**
- * The engine service: dispatches work through a Postgres job queue (pg-boss, on PGlite or Postgres),
- * advances it with the executor, and keeps it durable. Durability does not rest on the queue alone:
- * every run and turn carries a lease, and a periodic sweep picks up active work whose lease expired
- * (its process died) and approvals that timed out.
+ * The engine service: executes runs and turns as they are signalled, and keeps them durable.
+ *
+ * The run and turn rows are the queue: a runnable status plus a lease, and taking the lease (one
+ * conditional UPDATE, see executor/lease.ts) is the claim. Enqueueing is a signal ('advance') sent
+ * after the commit to every process (LISTEN/NOTIFY on Postgres, in-process on PGlite); every
+ * worker with a free slot tries to claim the work and the losers drop it. Cancel and interrupt are
+ * an 'abort' signal that the process executing the work acts on at once.
+ *
+ * Signals only make things fast; a periodic sweep keeps them correct: it finds active work whose
+ * lease is missing or expired (its process died, or a signal was lost) and approvals that timed out.
  */
-import { and, inArray, isNull, lt, or, sql } from 'drizzle-orm';
-import { PgBoss } from 'pg-boss';
-import { fromPglite } from 'pg-boss/dist/adapters/pglite.js';
+import { and, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { approval, run, turn } from '@/db/schema';
 import type { Database } from '@/db/client';
+import type { WorkEngine } from '@/server/core/work/deps';
 import { PENDING_APPROVAL_STATUSES, RUNNABLE_RUN_STATUSES, RUNNABLE_TURN_STATUSES } from '@/server/core/work/status';
-import { Executor, type EngineDeps } from './executor/executor';
+import type { WorkSignal } from '@/server/stream/signals';
+import { Executor, type AdvanceResult, type EngineDeps } from './executor/executor';
+import { HandOver } from './executor/shared';
 import type { WorkRef } from './work-item';
 
-const QUEUE = 'switchboard-advance';
-const SWEEP_INTERVAL_MS = 2_000;
+/** The safety net only: signals wake the workers, the sweep catches what they missed. */
+const SWEEP_INTERVAL_MS = 3_000;
+/** A worker that frees a slot sweeps at most this often for work that arrived while it was full. */
+const SWEEP_DEBOUNCE_MS = 100;
 const MAX_CONCURRENT = 16;
+/** Work remembered for later while every slot is busy; beyond it, the sweep finds the rest. */
+const MAX_WAITING = 1_000;
 
 export interface EngineOptions {
   /** Whether this process executes work (a web-only process only dispatches it). */
   worker: boolean;
 }
 
-export class Engine {
+interface Slot {
+  ref: WorkRef;
+  /** Aborts the work now (cancel, or the end of a drain). */
+  abort: AbortController;
+  /** Asks the work to stop at its next step boundary and hand its lease back (a drain). */
+  handOver: AbortController;
+  done: Promise<AdvanceResult | undefined>;
+}
+
+export class Engine implements WorkEngine {
   readonly executor: Executor;
-  private boss?: PgBoss;
-  private readonly active = new Map<string, AbortController>();
-  private readonly waiting: WorkRef[] = [];
+  private readonly active = new Map<string, Slot>();
+  private readonly waiting = new Map<string, WorkRef>();
   private readonly again = new Set<string>();
   private sweepTimer?: NodeJS.Timeout;
-  private stopped = false;
-  /** Set by drain(): no new work is taken, and active work is handed back at its next step boundary. */
-  private draining = false;
+  private debouncedSweep?: NodeJS.Timeout;
+  private expiryTimer?: NodeJS.Timeout;
+  private missedWork = false;
+  private stopListening?: () => void;
+  /** No new work is claimed: draining or stopped. */
+  private closed = false;
 
   constructor(
     private readonly deps: EngineDeps,
@@ -41,95 +63,130 @@ export class Engine {
   }
 
   async start(opts: EngineOptions): Promise<void> {
-    const boss =
-      this.database.kind === 'pglite'
-        ? new PgBoss({ db: fromPglite(this.database.pglite as never) as never, schema: 'pgboss', supervise: opts.worker, schedule: false } as never)
-        : new PgBoss({ connectionString: this.deps.env.databaseUrl!, schema: 'pgboss', max: 4, supervise: opts.worker, schedule: false } as never);
-    boss.on('error', (err: unknown) => this.deps.log.error('job queue error', err));
-    await boss.start();
-    await boss.createQueue(QUEUE).catch(() => {});
-    this.boss = boss;
-    if (opts.worker) {
-      if (this.database.kind === 'pglite') {
-        // The embedded database admits one process, so every lease on it belonged to a process
-        // that is gone: release them and take the work over at once.
-        await this.deps.db.update(run).set({ leaseOwner: null, leaseExpiresAt: null }).where(sql`${run.leaseOwner} is not null`);
-        await this.deps.db.update(turn).set({ leaseOwner: null, leaseExpiresAt: null }).where(sql`${turn.leaseOwner} is not null`);
-      }
-      await boss.work<WorkRef>(QUEUE, { pollingIntervalSeconds: 0.5, batchSize: 8 } as never, async (jobs) => {
-        for (const job of jobs) this.schedule(job.data);
-      });
-      this.sweepTimer = setInterval(() => void this.sweep().catch((err) => this.deps.log.error('sweep failed', err)), SWEEP_INTERVAL_MS);
-      this.sweepTimer.unref();
-      // Work left behind by a previous process (crash, kill -9) is taken over now, not after a delay.
-      await this.sweep();
+    if (!opts.worker) return;
+    if (this.database.kind === 'pglite') {
+      // The embedded database admits one process, so every lease on it belonged to a process
+      // that is gone: release them and take the work over at once.
+      await this.deps.db.update(run).set({ leaseOwner: null, leaseExpiresAt: null }).where(sql`${run.leaseOwner} is not null`);
+      await this.deps.db.update(turn).set({ leaseOwner: null, leaseExpiresAt: null }).where(sql`${turn.leaseOwner} is not null`);
     }
+    this.stopListening = this.deps.signals.listen((signal) => this.onSignal(signal));
+    this.sweepTimer = setInterval(() => this.sweepNow(), SWEEP_INTERVAL_MS);
+    this.sweepTimer.unref();
+    // Work left behind by a previous process (crash, kill -9) is taken over now, not after a delay.
+    await this.sweep();
   }
 
-  /** Asks a worker to advance this run or turn. */
+  /** Asks a worker (any process) to advance this run or turn. Call after the commit that made the work. */
   async enqueue(ref: WorkRef): Promise<void> {
-    if (!this.boss) throw new Error('engine not started');
-    await this.boss.send(QUEUE, ref);
+    await this.deps.signals.send({ type: 'advance', ref: { kind: ref.kind, id: ref.id } });
   }
 
-  /** Aborts work running in this process at once (other processes notice the cancel flag within 250 ms). */
-  abortLocal(id: string): void {
-    this.active.get(id)?.abort();
+  /** Aborts the work wherever it executes; the cancel or interrupt must already be recorded on its row. */
+  async abort(ref: WorkRef): Promise<void> {
+    await this.deps.signals.send({ type: 'abort', ref: { kind: ref.kind, id: ref.id } });
   }
 
-  isRunningHere(id: string): boolean {
-    return this.active.has(id);
+  /** Ids of the runs and turns this process is advancing now. */
+  executing(): string[] {
+    return [...this.active.keys()];
   }
 
-  /*
-   * MINIMAL VERSION written with the process roles (ROLE, SIGTERM handling in server/main.ts); the
-   * engine's own implementation replaces it. Stops taking work; each active run or turn returns at its
-   * next step boundary without finishing, releases its lease and is enqueued again so another worker
-   * continues it at once. Work still inside a step when the time is up is left to its lease: once this
-   * process is gone, another worker takes it over after WORK_LEASE_SECONDS, as after a crash (a tool
-   * that was running is reported interrupted, never run twice).
+  /**
+   * For a graceful shutdown: claims nothing more, lets work in progress reach its next step
+   * boundary within `timeoutMs`, then aborts the rest. Every lease is handed back and the work
+   * signalled, so another worker continues it at once (a tool cut off mid-way is not run again).
    */
   async drain(timeoutMs: number): Promise<void> {
-    this.draining = true;
-    clearInterval(this.sweepTimer);
-    this.waiting.length = 0;
+    this.closeIntake();
+    const slots = [...this.active.values()];
+    for (const slot of slots) slot.handOver.abort();
+    const all = Promise.allSettled(slots.map((s) => s.done));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([all, new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
+    for (const slot of slots) slot.abort.abort(new HandOver());
+    const results = await Promise.all(slots.map((s) => s.done));
+    // Handed back, or asked for again (steered, approved) while it ran: another worker takes it now.
+    const handBack = slots.filter((s, i) => results[i] === 'released' || this.again.has(s.ref.id));
     this.again.clear();
-    await this.boss?.offWork(QUEUE, { wait: false }).catch(() => {});
-    const deadline = Date.now() + timeoutMs;
-    while (this.active.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+    await Promise.all(handBack.map((s) => this.enqueue(s.ref).catch((err) => this.deps.log.error(`handing over ${s.ref.kind} ${s.ref.id} failed`, err))));
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
+    this.closeIntake();
+    this.stopListening?.();
+    for (const slot of this.active.values()) slot.abort.abort(new HandOver());
+    await Promise.allSettled([...this.active.values()].map((s) => s.done));
+  }
+
+  /** Claims nothing more; aborts still reach the work in progress. */
+  private closeIntake(): void {
+    this.closed = true;
     clearInterval(this.sweepTimer);
-    // Aborting finishes work as canceled; after a drain, what is left belongs to the next worker instead.
-    if (!this.draining) for (const controller of this.active.values()) controller.abort();
-    await this.boss?.stop({ graceful: false, close: true, wait: false } as never).catch(() => {});
+    clearTimeout(this.debouncedSweep);
+    clearTimeout(this.expiryTimer);
+    this.waiting.clear();
+  }
+
+  private onSignal(signal: WorkSignal): void {
+    if (signal.type === 'abort') this.active.get(signal.ref.id)?.abort.abort();
+    else this.schedule(signal.ref);
   }
 
   /** Runs work with bounded concurrency; a second request for work already running here re-runs it afterwards. */
   private schedule(ref: WorkRef): void {
-    if (this.stopped || this.draining) return;
+    if (this.closed) return;
     if (this.active.has(ref.id)) {
+      // Steered or approved while running here: look again once this advance ends.
       this.again.add(ref.id);
       return;
     }
     if (this.active.size >= MAX_CONCURRENT) {
-      if (!this.waiting.some((w) => w.id === ref.id)) this.waiting.push(ref);
+      if (this.waiting.size < MAX_WAITING) this.waiting.set(ref.id, ref);
+      else this.missedWork = true;
       return;
     }
-    const controller = new AbortController();
-    this.active.set(ref.id, controller);
-    void this.executor
-      .advance(ref, controller.signal, () => this.draining)
-      .then((result) => (result === 'handed_back' ? this.enqueue(ref) : undefined))
-      .catch((err) => this.deps.log.error(`advancing ${ref.kind} ${ref.id} failed`, err))
-      .finally(() => {
-        this.active.delete(ref.id);
-        if (this.again.delete(ref.id)) this.schedule(ref);
-        const next = this.waiting.shift();
-        if (next) this.schedule(next);
-      });
+    this.waiting.delete(ref.id);
+    const abort = new AbortController();
+    const handOver = new AbortController();
+    const done = this.executor
+      .advance(ref, { abort: abort.signal, handOver: handOver.signal })
+      .catch((err) => {
+        this.deps.log.error(`advancing ${ref.kind} ${ref.id} failed`, err);
+        return undefined;
+      })
+      .then((result) => {
+        // Parked for a human: the next sweep times the approval's expiry precisely.
+        if (result === 'parked') this.sweepSoon();
+        return result;
+      })
+      .finally(() => this.free(ref));
+    this.active.set(ref.id, { ref, abort, handOver, done });
+  }
+
+  private free(ref: WorkRef): void {
+    this.active.delete(ref.id);
+    if (this.closed) return; // a drain hands what is asked for again to another worker
+    if (this.again.delete(ref.id)) return this.schedule(ref);
+    const next = this.waiting.values().next();
+    if (!next.done) return this.schedule(next.value);
+    if (this.missedWork) {
+      // Work arrived while every slot was busy and was not remembered: look for it now rather
+      // than at the next safety-net sweep.
+      this.missedWork = false;
+      this.sweepSoon();
+    }
+  }
+
+  private sweepSoon(): void {
+    if (this.closed) return;
+    clearTimeout(this.debouncedSweep);
+    this.debouncedSweep = setTimeout(() => this.sweepNow(), SWEEP_DEBOUNCE_MS);
+  }
+
+  private sweepNow(): void {
+    void this.sweep().catch((err) => this.deps.log.error('sweep failed', err));
   }
 
   /**
@@ -137,7 +194,7 @@ export class Engine {
    * work whose pending approval has timed out.
    */
   private async sweep(): Promise<void> {
-    if (this.stopped) return;
+    if (this.closed) return;
     const { db } = this.deps;
     const orphan = (t: typeof run | typeof turn) => or(isNull(t.leaseOwner), lt(t.leaseExpiresAt, sql`now()`));
     const runs = await db.select({ id: run.id }).from(run).where(and(inArray(run.status, RUNNABLE_RUN_STATUSES), orphan(run))).limit(100);
@@ -152,6 +209,17 @@ export class Engine {
     for (const a of expired) {
       if (a.runId) this.schedule({ kind: 'run', id: a.runId });
       else if (a.turnId) this.schedule({ kind: 'turn', id: a.turnId });
+    }
+    // The next approval to time out is acted on when it does, not up to a sweep interval later.
+    const [next] = await db
+      .select({ at: sql<Date | null>`min(${approval.expiresAt})`.mapWith(approval.expiresAt) })
+      .from(approval)
+      .where(and(inArray(approval.status, PENDING_APPROVAL_STATUSES), gte(approval.expiresAt, sql`now()`)));
+    clearTimeout(this.expiryTimer);
+    const at = next?.at?.getTime();
+    if (at !== undefined && at - Date.now() < SWEEP_INTERVAL_MS && !this.closed) {
+      this.expiryTimer = setTimeout(() => this.sweepNow(), Math.max(0, at - Date.now()) + SWEEP_DEBOUNCE_MS);
+      this.expiryTimer.unref();
     }
   }
 }

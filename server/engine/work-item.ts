@@ -2,7 +2,7 @@
  * A run or a session turn, seen uniformly by the executor: both are an agent loop in a workspace
  * with a model, a policy, a stream to report to and a status to move along.
  */
-import { and, asc, eq, lte } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { agentSession, message, run, turn, type MessagePart, type PermissionPolicy } from '@/db/schema';
 import { runStream, sessionStream } from '@/server/core/events/streams';
@@ -52,21 +52,16 @@ export async function loadWorkItem(db: Db, ref: WorkRef): Promise<WorkItem | und
       prompt: r.prompt,
     };
   }
-  const [t] = await db.select().from(turn).where(eq(turn.id, ref.id)).limit(1);
-  if (!t) return undefined;
-  const [s] = await db.select().from(agentSession).where(eq(agentSession.id, t.sessionId)).limit(1);
-  if (!s) return undefined;
-  // This turn's user input is the last message it owns with role user; the model sees everything up to it.
-  const [input] = await db
-    .select({ sequence: message.sequence })
-    .from(message)
-    .where(and(eq(message.sessionId, s.id), eq(message.turnId, t.id), eq(message.role, 'user')))
-    .orderBy(asc(message.sequence))
-    .limit(1);
+  // Two round trips: the turn with its session, then the transcript up to this turn's user input
+  // (the first user message the turn owns; all of it when there is none).
+  const [row] = await db.select({ t: turn, s: agentSession }).from(turn).innerJoin(agentSession, eq(agentSession.id, turn.sessionId)).where(eq(turn.id, ref.id)).limit(1);
+  if (!row) return undefined;
+  const { t, s } = row;
+  const inputSequence = sql`(select min(${message.sequence}) from ${message} where ${message.sessionId} = ${s.id} and ${message.turnId} = ${t.id} and ${message.role} = 'user')`;
   const history = await db
     .select({ role: message.role, parts: message.parts, turnId: message.turnId })
     .from(message)
-    .where(input ? and(eq(message.sessionId, s.id), lte(message.sequence, input.sequence)) : eq(message.sessionId, s.id))
+    .where(and(eq(message.sessionId, s.id), sql`${message.sequence} <= coalesce(${inputSequence}, ${message.sequence})`))
     .orderBy(asc(message.sequence));
   return {
     ...ref,

@@ -7,7 +7,7 @@ import { inTransaction } from '@/server/core/events/unit-of-work';
 import { AppError } from '@/server/core/shared/errors';
 import type { WorkDeps } from '@/server/core/work/deps';
 import { ACTIVE_TURN_STATUSES, isParkedTurn, isTerminalTurn, type TurnStopOutcome } from '@/server/core/work/status';
-import { finish } from '@/server/core/work/transitions';
+import { stopWork } from '@/server/core/work/stop-work';
 import { requireSession } from './find-session';
 
 export interface CancelTurnInput {
@@ -18,8 +18,8 @@ export interface CancelTurnInput {
 }
 
 /**
- * Cancels (or interrupts) the session's active turn, or the named one. Ends within a second: at
- * once when nobody is executing it, by aborting it where it runs otherwise. No active turn → 409.
+ * Cancels (or interrupts) the session's active turn, or the named one: at once when nobody is
+ * executing it, by aborting it in whichever process runs it otherwise. No active turn → 409.
  */
 export async function cancelTurn(deps: WorkDeps, principal: Principal, input: CancelTurnInput): Promise<{ turnId: string }> {
   const { sessionId } = input;
@@ -35,17 +35,6 @@ export async function cancelTurn(deps: WorkDeps, principal: Principal, input: Ca
     await tx.update(turn).set({ cancelRequestedAt: new Date(), cancelAs: as }).where(eq(turn.id, t.id));
     await emit(sessionStream(sessionId), { type: 'turn_cancel_requested', data: { turn_id: t.id, as, actor: actorOf(principal) } });
   });
-  const item = { kind: 'turn' as const, id: t.id, streamId: sessionStream(sessionId), sessionId };
-  if (deps.engine.isRunningHere(t.id)) {
-    deps.engine.abortLocal(t.id);
-    const deadline = Date.now() + 2_000;
-    while (Date.now() < deadline) {
-      const [now] = await deps.db.select({ status: turn.status }).from(turn).where(eq(turn.id, t.id));
-      if (!now || isTerminalTurn(now.status)) break;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  } else if (isParkedTurn(t.status)) {
-    await inTransaction(deps, (tx, emit) => finish(tx, emit, item, as));
-  }
+  await stopWork(deps, { kind: 'turn', id: t.id, streamId: sessionStream(sessionId), sessionId }, { parked: isParkedTurn(t.status), as });
   return { turnId: t.id };
 }

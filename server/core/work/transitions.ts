@@ -65,6 +65,12 @@ const TURN_EVENT: Record<Outcome, string> = {
   interrupted: 'turn_interrupted',
 };
 
+/** Whether an event of the work's stream reports that this run or turn ended. */
+export function isEndOf(target: Pick<WorkTarget, 'kind' | 'id'>, event: { type: string; data: unknown }): boolean {
+  if (target.kind === 'run') return Object.values(RUN_EVENT).includes(event.type);
+  return Object.values(TURN_EVENT).includes(event.type) && (event.data as { turn_id?: string } | null)?.turn_id === target.id;
+}
+
 /** A run has no `interrupted`: interrupting one cancels it. */
 const RUN_STATUS: Record<Outcome, RunStatus> = { succeeded: 'succeeded', failed: 'failed', canceled: 'canceled', interrupted: 'canceled' };
 /** A session is idle again after its turn ends, unless the turn failed. */

@@ -77,6 +77,8 @@ describe('use cases that take an id', () => {
 
   it('check existence with one narrow read, never the run with its steps', async () => {
     const run = await runs.createRun(s.services, admin, { workspacePath: workspace, prompt: 'hello', origin: 'test' });
+    // The engine starts the run at once; let it finish so that only this read's statements are seen.
+    await vi.waitFor(async () => expect((await runs.getRun(s.services, admin, { id: run.id })).status).toBe('succeeded'), { timeout: 10_000 });
     const spy = vi.spyOn(PgDialect.prototype, 'sqlToQuery');
     try {
       expect(await runs.openRunStream(s.services, admin, { id: run.id })).toEqual({ streamId: `run:${run.id}`, exhausted: false });

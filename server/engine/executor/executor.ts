@@ -8,7 +8,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { asc, eq } from 'drizzle-orm';
 import { step } from '@/db/schema';
-import { inTransaction } from '@/server/core/events/unit-of-work';
+import type { Tx } from '@/server/core/events/append-event';
+import { inTransaction, type Emit } from '@/server/core/events/unit-of-work';
 import { artifactsDir } from '@/server/core/runs/export-run';
 import { isTerminalRun, isTerminalTurn, isUnstarted } from '@/server/core/work/status';
 import { finish, markStarted } from '@/server/core/work/transitions';
@@ -16,51 +17,87 @@ import { decideNext, type StepView } from '../decide';
 import { loadWorkItem, type WorkRef } from '../work-item';
 import { acquireLease, releaseLease, watchLeasedWork } from './lease';
 import { modelCall } from './model-step';
-import { Canceled, type EngineDeps, type LoadedStep } from './shared';
+import { Canceled, HandOver, letReadersSeeIt, type EngineDeps, type LoadedStep } from './shared';
 import { completeToolStep, requestTool, resolveApproval, runToolStep } from './tool-step';
 
 export type { EngineDeps } from './shared';
 
-/** `handed_back`: stopped between steps because this process is draining; another process continues it. */
-export type AdvanceResult = 'finished' | 'parked' | 'busy' | 'missing' | 'handed_back';
+/** `released`: the lease was handed back with work left to do (a drain, or the lease was lost). */
+export type AdvanceResult = 'finished' | 'parked' | 'busy' | 'missing' | 'released';
+
+export interface AdvanceControl {
+  /** Aborts the work now: a cancel (recorded on the row) or, with a `HandOver` reason, a hand-over. */
+  abort?: AbortSignal;
+  /** Stop at the next step boundary and hand the work back. */
+  handOver?: AbortSignal;
+}
 
 export class Executor {
   constructor(private readonly deps: EngineDeps) {}
 
   /** Advances the work as far as it can go now. Safe to call repeatedly and from several processes. */
-  async advance(ref: WorkRef, localAbort?: AbortSignal, handBack?: () => boolean): Promise<AdvanceResult> {
+  async advance(ref: WorkRef, control: AdvanceControl = {}): Promise<AdvanceResult> {
+    // Whoever asked (a request that just committed the work) answers its client first.
+    await letReadersSeeIt();
     if (!(await acquireLease(this.deps, ref))) return 'busy';
     const controller = new AbortController();
-    const onLocalAbort = () => controller.abort();
-    localAbort?.addEventListener('abort', onLocalAbort);
-    // Cancel can come from any process: watch the row, and keep the lease alive while we work.
-    const stopWatching = watchLeasedWork(this.deps, ref, () => controller.abort());
+    const onAbort = () => controller.abort(control.abort?.reason);
+    if (control.abort?.aborted) onAbort();
+    control.abort?.addEventListener('abort', onAbort);
+    // The lease is kept alive while we work; renewing it also re-reads the cancel flag, a safety
+    // net for a lost abort signal. Losing the lease hands the work over: someone else has it now.
+    const stopWatching = watchLeasedWork(this.deps, ref, (why) => controller.abort(why === 'lost' ? new HandOver() : undefined));
     try {
-      return await this.loop(ref, controller.signal, handBack);
+      return await this.loop(ref, controller.signal, control.handOver);
+    } catch (err) {
+      if (err instanceof HandOver) return 'released';
+      throw err;
     } finally {
       stopWatching();
-      localAbort?.removeEventListener('abort', onLocalAbort);
+      control.abort?.removeEventListener('abort', onAbort);
       await releaseLease(this.deps, ref).catch(() => {});
     }
   }
 
-  private async loop(ref: WorkRef, signal: AbortSignal, handBack?: () => boolean): Promise<AdvanceResult> {
+  private async loop(ref: WorkRef, signal: AbortSignal, handOver?: AbortSignal): Promise<AdvanceResult> {
     const { deps } = this;
     const first = await loadWorkItem(deps.db, ref);
     if (!first) return 'missing';
     if ((first.kind === 'run' ? isTerminalRun : isTerminalTurn)(first.status)) return 'finished';
-    if (isUnstarted(first.status)) {
-      await inTransaction(deps, (tx, emit) => markStarted(tx, emit, first));
-    }
+    // New work is marked started in the same transaction as its first model step (one commit less
+    // before the answer starts streaming), or on its own before anything else it does.
+    let unstarted = isUnstarted(first.status);
+    const startIn = (tx: Tx, emit: Emit) => {
+      unstarted = false;
+      first.status = 'running';
+      return markStarted(tx, emit, first);
+    };
+    const start = async () => {
+      if (unstarted) await inTransaction(deps, startIn);
+    };
+    // The item is read again only before a model call, the one step that needs what may have
+    // changed meanwhile (steered input joins the transcript). A cancel recorded meanwhile aborts
+    // `signal`, and the lease renewal re-reads the flag in case that signal was lost.
+    let item = first;
+    let stale = false;
+    const cancel = async () => {
+      await start();
+      await inTransaction(deps, (tx, emit) => finish(tx, emit, item, item.cancelAs));
+      return 'finished' as const;
+    };
     for (;;) {
-      const item = (await loadWorkItem(deps.db, ref))!;
-      if (item.cancelRequested || signal.aborted) {
-        await inTransaction(deps, (tx, emit) => finish(tx, emit, item, item.cancelAs));
-        return 'finished';
-      }
-      if (handBack?.()) return 'handed_back';
+      await letReadersSeeIt();
+      if (handOver?.aborted || signal.reason instanceof HandOver) return 'released';
+      if (item.cancelRequested || signal.aborted) return cancel();
       const steps = await this.loadSteps(ref.id);
       const action = decideNext(steps.map((s) => s.view));
+      if (stale && action.type === 'model_call') {
+        item = (await loadWorkItem(deps.db, ref))!;
+        if (item.cancelRequested) return cancel();
+      }
+      stale = true;
+      const startWithStep = unstarted && action.type === 'model_call' ? startIn : undefined;
+      if (!startWithStep) await start();
       try {
         switch (action.type) {
           case 'succeed':
@@ -71,7 +108,7 @@ export class Executor {
             await inTransaction(deps, (tx, emit) => finish(tx, emit, item, 'failed', { error: action.error }));
             return 'finished';
           case 'model_call':
-            await modelCall(deps, item, steps, action.reuseStepId, signal);
+            await modelCall(deps, item, steps, action.reuseStepId, signal, startWithStep);
             break;
           case 'tool_call':
             if ((await requestTool(deps, item, action.call)) === 'parked') return 'parked';
@@ -87,6 +124,7 @@ export class Executor {
             break;
         }
       } catch (err) {
+        if (err instanceof HandOver) throw err;
         if (err instanceof Canceled || signal.aborted) continue; // the top of the loop finishes it as canceled
         throw err;
       }

@@ -5,7 +5,8 @@
  */
 import { eq } from 'drizzle-orm';
 import { step, type MessagePart } from '@/db/schema';
-import { inTransaction } from '@/server/core/events/unit-of-work';
+import type { Tx } from '@/server/core/events/append-event';
+import { appendAndCommit, inTransaction, type Emit } from '@/server/core/events/unit-of-work';
 import { readModelPolicy } from '@/server/core/models/model-policy';
 import { newId } from '@/server/core/shared/ids';
 import { assertWithinQuota } from '@/server/core/usage/quota';
@@ -18,21 +19,34 @@ import { buildMessages } from '../context';
 import type { ModelOutput } from '../decide';
 import { toolSpecs } from '../tools/registry';
 import type { WorkItem } from '../work-item';
-import { addMessage, Canceled, turnField, type EngineDeps, type LoadedStep } from './shared';
+import { addMessage, letReadersSeeIt, stopAborted, turnField, type EngineDeps, type LoadedStep } from './shared';
 
 const DELTA_FLUSH_MS = 40;
 
-export async function modelCall(deps: EngineDeps, item: WorkItem, steps: LoadedStep[], reuseStepId: string | undefined, signal: AbortSignal): Promise<void> {
+/**
+ * `markStarted`, for new work, runs first in the transaction that starts the step: it updates the
+ * work's row, which so holds the row lock that numbering the step needs.
+ */
+export async function modelCall(
+  deps: EngineDeps,
+  item: WorkItem,
+  steps: LoadedStep[],
+  reuseStepId: string | undefined,
+  signal: AbortSignal,
+  markStarted?: (tx: Tx, emit: Emit) => Promise<void>,
+): Promise<void> {
   const stepId = reuseStepId ?? newId('step');
   const title = `Model call ${steps.filter((s) => s.view.kind === 'model_call').length + (reuseStepId ? 0 : 1)}`;
   await inTransaction(deps, async (tx, emit) => {
+    await markStarted?.(tx, emit);
     if (reuseStepId) await tx.update(step).set({ status: 'running', startedAt: new Date() }).where(eq(step.id, stepId));
     else {
-      await lockOwner(tx, item);
+      if (!markStarted) await lockOwner(tx, item);
       await tx.insert(step).values({ id: stepId, ownerId: item.id, index: nextStepIndex(item.id), kind: 'model_call', title, status: 'running', startedAt: new Date() });
     }
     await emit(item.streamId, { type: 'step_started', data: { step_id: stepId, title, type: 'model_call', ...turnField(item) } });
   });
+  await letReadersSeeIt();
 
   let resolved;
   try {
@@ -51,21 +65,31 @@ export async function modelCall(deps: EngineDeps, item: WorkItem, steps: LoadedS
   const toolCalls: ToolCall[] = [];
   let usage = { inputTokens: 0, outputTokens: 0 };
   let error: string | undefined;
-  // Deltas are batched for a few milliseconds (one event per batch, not per token) and written in
-  // order; a timer flushes what is pending, so text reaches readers even when the model pauses.
+  // The first delta is written at once (a reader sees the answer start without delay); later ones
+  // are batched for a few milliseconds (one event per batch, not per token) and written in order.
+  // A timer flushes what is pending, so text reaches readers even when the model pauses.
   let written: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
+  let lastFlush = Number.NEGATIVE_INFINITY;
   const flush = (): Promise<void> => {
     clearTimeout(timer);
     timer = undefined;
     if (pending) {
       const delta = pending;
       pending = '';
-      written = written.then(() =>
-        inTransaction(deps, (_tx, emit) => emit(item.streamId, { type: 'model_output_delta', data: { step_id: stepId, text: delta, ...turnField(item) } })),
-      );
+      lastFlush = performance.now();
+      written = written
+        .then(() => appendAndCommit(deps, item.streamId, { type: 'model_output_delta', data: { step_id: stepId, text: delta, ...turnField(item) } }))
+        .then(letReadersSeeIt);
     }
     return written;
+  };
+  const flushInBackground = () => void flush().catch((err) => deps.log.error('writing streamed text failed', err));
+  const scheduleFlush = () => {
+    if (timer) return;
+    const wait = lastFlush + DELTA_FLUSH_MS - performance.now();
+    if (wait <= 0) flushInBackground();
+    else timer = setTimeout(flushInBackground, wait);
   };
   try {
     for await (const ev of backend.call({ model, system: item.system, messages, tools: backend.kind === 'api' ? toolSpecs() : [], workspacePath: item.workspacePath, sandboxMode: sandboxOf(item.policy).mode, signal })) {
@@ -73,17 +97,15 @@ export async function modelCall(deps: EngineDeps, item: WorkItem, steps: LoadedS
       if (ev.type === 'text_delta') {
         text += ev.text;
         pending += ev.text;
-        timer ??= setTimeout(() => void flush().catch((err) => deps.log.error('writing streamed text failed', err)), DELTA_FLUSH_MS);
+        scheduleFlush();
       } else if (ev.type === 'tool_call') toolCalls.push(ev.call);
       else if (ev.type === 'usage') usage = { inputTokens: usage.inputTokens + ev.inputTokens, outputTokens: usage.outputTokens + ev.outputTokens };
       else if (ev.type === 'tool_activity') {
         await flush();
-        await inTransaction(deps, (_tx, emit) =>
-          emit(item.streamId, {
-            type: ev.result ? 'tool_call_completed' : 'tool_call_started',
-            data: { tool_call_id: ev.call.id, tool_name: ev.call.name, input: ev.call.input, ...(ev.result ? { output: ev.result.output, is_error: ev.result.isError } : {}), external: true, ...turnField(item) },
-          }),
-        );
+        await appendAndCommit(deps, item.streamId, {
+          type: ev.result ? 'tool_call_completed' : 'tool_call_started',
+          data: { tool_call_id: ev.call.id, tool_name: ev.call.name, input: ev.call.input, ...(ev.result ? { output: ev.result.output, is_error: ev.result.isError } : {}), external: true, ...turnField(item) },
+        });
       } else if (ev.type === 'error') {
         error = ev.message;
         break;
@@ -94,8 +116,9 @@ export async function modelCall(deps: EngineDeps, item: WorkItem, steps: LoadedS
   }
   if (signal.aborted) {
     await flush().catch(() => {});
-    await inTransaction(deps, (tx) => tx.update(step).set({ status: 'failed', output: { error: 'canceled', text, toolCalls: [] }, completedAt: new Date() }).where(eq(step.id, stepId)));
-    throw new Canceled();
+    await stopAborted(signal, () =>
+      inTransaction(deps, (tx) => tx.update(step).set({ status: 'failed', output: { error: 'canceled', text, toolCalls: [] }, completedAt: new Date() }).where(eq(step.id, stepId))),
+    );
   }
   await flush();
   const inputs = steps.filter((st) => st.view.kind === 'input').map((st) => st.view.id);

@@ -15,7 +15,7 @@ import type { ToolCall } from '../backends/types';
 import type { ToolStepOutput } from '../context';
 import { getTool, runTool, summarizeToolCall } from '../tools/registry';
 import type { WorkItem } from '../work-item';
-import { addMessage, Canceled, turnField, type EngineDeps } from './shared';
+import { addMessage, stopAborted, turnField, type EngineDeps } from './shared';
 
 export type StepOutcome = 'parked' | 'continue';
 
@@ -122,10 +122,7 @@ export async function runToolStep(deps: EngineDeps, item: WorkItem, stepId: stri
     sandboxMode: sandboxOf(item.policy).mode,
     network: sandboxOf(item.policy).network,
   });
-  if (signal.aborted) {
-    await completeToolStep(deps, item, stepId, call, { output: 'canceled while running', isError: true }, 'failed');
-    throw new Canceled();
-  }
+  if (signal.aborted) await stopAborted(signal, () => completeToolStep(deps, item, stepId, call, { output: 'canceled while running', isError: true }, 'failed'));
   await completeToolStep(deps, item, stepId, call, result, result.isError ? 'failed' : 'succeeded', {
     exitCode: result.exitCode,
     changedFiles: result.changedFiles,
