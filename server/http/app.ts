@@ -116,7 +116,10 @@ export function createApp(services: Services, logger: Logger, pages?: PageHandle
     }
 
     const principal = requestContext(services, req, {}).principal();
-    for (const [name, value] of Object.entries(await limiter.chargeRequest(await principal, ip))) res.setHeader(name, value);
+    // A credential that cannot be checked now (the database is down) is charged as anonymous; the
+    // endpoint itself decides what that means (a public one such as /health still answers).
+    const chargedAs = await principal.catch(() => null);
+    for (const [name, value] of Object.entries(await limiter.chargeRequest(chargedAs, ip))) res.setHeader(name, value);
 
     const signIn = signInKindOf(method, pathname, DIALECTS);
     if (signIn) {
