@@ -9,14 +9,15 @@
  *     bus.publish([...]) — fan-out cost alone;
  *   - control: the bare broadcaster, but awaiting one raw INSERT before each event — paced by a DB
  *     round trip like the next row, so that row's ratio can be read without the DB in it;
- *   - Switchboard, append per event: M sequential inTransaction appends, each publishing on the bus
+ *   - Switchboard, append per event: M sequential appendAndCommit calls (the engine's path for streamed
+ *     text: one statement each, committed by itself), each publishing on the bus
  *     after commit — what a run emitting events actually does, so it includes a DB write per event.
  */
 import http from 'node:http';
 import postgres from 'postgres';
 import type { Database } from '@/db/client';
 import type { StoredEvent } from '@/server/core/events/streams';
-import { inTransaction } from '@/server/core/events/unit-of-work';
+import { appendAndCommit, inTransaction } from '@/server/core/events/unit-of-work';
 import { createEventBus, type EventBus } from '@/server/stream/bus';
 import { sseStream, writeSse } from '@/server/stream/sse';
 import type { SectionOutcome } from './event-append';
@@ -111,10 +112,10 @@ function switchboardBusVariant(deps: Deps, streamId: string): Variant {
 
 function switchboardAppendVariant(deps: Deps, streamId: string): Variant {
   return {
-    name: 'Switchboard writeSse, inTransaction per event (DB write + fan-out)',
+    name: 'Switchboard writeSse, appendAndCommit per event (DB write + fan-out)',
     server: switchboardServer(deps, streamId),
     async publish(count) {
-      for (let i = 0; i < count; i++) await inTransaction(deps, (_tx, emit) => emit(streamId, { type: TYPE, data: payload(i) }));
+      for (let i = 0; i < count; i++) await appendAndCommit(deps, streamId, { type: TYPE, data: payload(i) });
     },
   };
 }
@@ -132,12 +133,12 @@ export async function benchSseFanout(pg: PgServer | null): Promise<SectionOutcom
     if (database.pglite) {
       const pglite = database.pglite;
       await pglite.exec('create table bench_sse (like event including all)');
-      insert = (seq, data) => pglite.query('insert into bench_sse (stream_id, seq, type, data) values ($1, $2, $3, $4::jsonb)', ['sse:control', seq, TYPE, JSON.stringify(data)]);
+      insert = (seq, data) => pglite.query('insert into bench_sse (stream_id, seq, global_pos, type, data) values ($1, $2, $2, $3, $4::jsonb)', ['sse:control', seq, TYPE, JSON.stringify(data)]);
     } else {
       const sql = postgres(bench.url!, { max: 2, onnotice: () => {} });
       closeRaw = () => sql.end({ timeout: 5 });
       await sql`create table bench_sse (like event including all)`;
-      insert = (seq, data) => sql`insert into bench_sse (stream_id, seq, type, data) values ('sse:control', ${seq}, ${TYPE}, ${JSON.stringify(data)}::jsonb)`;
+      insert = (seq, data) => sql`insert into bench_sse (stream_id, seq, global_pos, type, data) values ('sse:control', ${seq}, ${seq}, ${TYPE}, ${JSON.stringify(data)}::jsonb)`;
     }
 
     console.log('');
@@ -152,7 +153,7 @@ export async function benchSseFanout(pg: PgServer | null): Promise<SectionOutcom
     console.log(`database for Switchboard: ${bench.label}; clients: one node process per variant (node:http, keepAlive agent).`);
     console.log('all variants stay connected; rounds interleave (rotating order) after a warm-up burst per variant.');
     console.log('time = first publish until every client has counted every id: frame (median of rounds); deliveries = clients x events.');
-    console.log('NOTE: the "inTransaction per event" row includes one DB transaction per event (sequential, 2 rows each); the bus-only row');
+    console.log('NOTE: the "appendAndCommit per event" row includes one committed append per event (sequential, one statement each); the bus-only row');
     console.log('isolates fan-out; the control row is the bare broadcaster paced by one raw INSERT per event.\n');
     printVariants(c, results, bench.name !== undefined);
 

@@ -68,6 +68,9 @@ export class Fleet {
     child.on('exit', () => {
       this.exited = true;
     });
+    // A send to a fleet that has gone (it crashed, or a failed round left a wait behind) must fail
+    // that wait, not the whole run.
+    child.on('error', () => {});
     const kill = () => {
       if (!this.exited) child.kill('SIGKILL');
     };
@@ -137,6 +140,7 @@ export class Fleet {
   }
 
   async status() {
+    if (this.exited) throw new Error('the client fleet has exited');
     const p = this.next<Extract<FleetMsg, { type: 'status' }>>('status', 5000);
     this.child.send({ type: 'status' });
     return (await p).msg;

@@ -4,42 +4,31 @@
  * which reads the log itself, and re-reads the announced events of the streams it has readers for.
  * Readers fill any gap from the log, so a lost notification delays an event but never loses it.
  */
-import postgres from 'postgres';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { event } from '@/db/schema';
 import type { EventBus } from './bus';
+import { openPgChannel } from './pg-channel';
 
 const CHANNEL = 'switchboard_events';
 const MAX_PAYLOAD = 7000;
 
-interface Announcement {
-  p: string;
-  e: Array<[string, number]>;
-}
+/** The events one process committed: [stream, seq] pairs. */
+type Announcement = Array<[string, number]>;
 
 export async function attachPostgresFanout(bus: EventBus, databaseUrl: string, db: Db): Promise<() => Promise<void>> {
-  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
-  const { unlisten } = await sql.listen(CHANNEL, (payload) => {
-    let note: Announcement;
-    try {
-      note = JSON.parse(payload) as Announcement;
-    } catch {
-      return;
-    }
-    if (note.p === bus.processId) return;
+  const channel = await openPgChannel<Announcement>(databaseUrl, CHANNEL, bus.processId, (announced) => {
     bus.committedElsewhere();
-    const followed = note.e.filter(([stream]) => bus.hasSubscribers(stream));
+    const followed = announced.filter(([stream]) => bus.hasSubscribers(stream));
     if (followed.length) void deliverFromLog(bus, db, followed).catch(() => {});
   });
 
   bus.onPublish = (events) => {
-    let batch: Array<[string, number]> = [];
+    let batch: Announcement = [];
     const flush = () => {
       if (!batch.length) return;
-      const payload = JSON.stringify({ p: bus.processId, e: batch } satisfies Announcement);
+      void channel.send(batch).catch(() => {});
       batch = [];
-      void sql`select pg_notify(${CHANNEL}, ${payload})`.catch(() => {});
     };
     for (const e of events) {
       batch.push([e.streamId, e.seq]);
@@ -50,8 +39,7 @@ export async function attachPostgresFanout(bus: EventBus, databaseUrl: string, d
 
   return async () => {
     bus.onPublish = undefined;
-    await unlisten().catch(() => {});
-    await sql.end({ timeout: 2 });
+    await channel.close();
   };
 }
 

@@ -7,7 +7,7 @@
  * Signals are wake-ups, not state: whatever they announce is already committed to the database
  * before they are sent, so a lost signal only delays work until the engine's slow safety-net sweep.
  */
-import postgres from 'postgres';
+import { openPgChannel, type PgChannel } from './pg-channel';
 
 export interface SignalRef {
   kind: 'run' | 'turn';
@@ -31,46 +31,23 @@ export interface SignalHub {
 
 const CHANNEL = 'switchboard_work';
 
-interface Wire {
-  /** Sending process: it already delivered the signal to itself. */
-  p: string;
-  s: WorkSignal;
-}
-
 /** In-process listeners only: the embedded database has one process. */
 export function createLocalSignalHub(): SignalHub {
-  const listeners = new Set<SignalListener>();
-  return {
-    async send(signal) {
-      deliver(listeners, signal);
-    },
-    listen(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    async close() {
-      listeners.clear();
-    },
-  };
+  return hubOver(new Set(), undefined);
 }
 
 /** In-process listeners plus LISTEN/NOTIFY on Postgres, so signals reach every process sharing the database. */
 export async function createPostgresSignalHub(databaseUrl: string, processId: string): Promise<SignalHub> {
   const listeners = new Set<SignalListener>();
-  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
-  const { unlisten } = await sql.listen(CHANNEL, (payload) => {
-    let wire: Wire;
-    try {
-      wire = JSON.parse(payload) as Wire;
-    } catch {
-      return;
-    }
-    if (wire.p !== processId) deliver(listeners, wire.s);
-  });
+  const channel = await openPgChannel<WorkSignal>(databaseUrl, CHANNEL, processId, (signal) => deliver(listeners, signal));
+  return hubOver(listeners, channel);
+}
+
+function hubOver(listeners: Set<SignalListener>, channel: PgChannel<WorkSignal> | undefined): SignalHub {
   return {
     async send(signal) {
       deliver(listeners, signal);
-      await sql`select pg_notify(${CHANNEL}, ${JSON.stringify({ p: processId, s: signal } satisfies Wire)})`;
+      await channel?.send(signal);
     },
     listen(listener) {
       listeners.add(listener);
@@ -78,8 +55,7 @@ export async function createPostgresSignalHub(databaseUrl: string, processId: st
     },
     async close() {
       listeners.clear();
-      await unlisten().catch(() => {});
-      await sql.end({ timeout: 2 });
+      await channel?.close();
     },
   };
 }
