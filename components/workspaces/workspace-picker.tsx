@@ -6,7 +6,7 @@
  */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
-import { useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { ErrorAlert } from '@/components/ui/error-alert';
 import { formatDateTime } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
@@ -51,6 +51,9 @@ export function WorkspacePicker({ id, value, onChange }: WorkspacePickerProps) {
   const hintId = `${id}-hint`;
   const recentLabelId = `${uid}-recent`;
   const toggleRef = useRef<HTMLButtonElement>(null);
+  const currentCrumbRef = useRef<HTMLLIElement>(null);
+  // Set when the user moves to another folder, so the focus follows them there (the button they used is gone).
+  const moved = useRef(false);
   const [open, setOpen] = useState(false);
   const [browsePath, setBrowsePath] = useState<string | null>(null);
   const [newFolder, setNewFolder] = useState('');
@@ -68,12 +71,23 @@ export function WorkspacePicker({ id, value, onChange }: WorkspacePickerProps) {
       onSuccess: async (made) => {
         setNewFolder('');
         await queryClient.invalidateQueries(trpc.workspaces.browse.pathFilter());
-        setBrowsePath(made.path);
+        goTo(made.path);
       },
     }),
   );
 
   const shown = listing.data;
+
+  useEffect(() => {
+    if (!moved.current || !shown || listing.isFetching) return;
+    moved.current = false;
+    currentCrumbRef.current?.focus();
+  }, [shown, listing.isFetching]);
+
+  function goTo(path: string) {
+    moved.current = true;
+    setBrowsePath(path);
+  }
   const currentRoot = shown ? rootList.find((r) => r.path === shown.root) : current ? rootOf(current, rootList) : undefined;
 
   function openBrowser() {
@@ -214,12 +228,12 @@ export function WorkspacePicker({ id, value, onChange }: WorkspacePickerProps) {
               <ol className={styles.crumbs}>
                 {crumbs.map((c, i) =>
                   i === crumbs.length - 1 ? (
-                    <li key={c.path} aria-current="location" className={styles.crumbCurrent}>
+                    <li key={c.path} ref={currentCrumbRef} tabIndex={-1} aria-current="location" className={styles.crumbCurrent}>
                       {c.label}
                     </li>
                   ) : (
                     <li key={c.path}>
-                      <button type="button" className={styles.linkButton} onClick={() => setBrowsePath(c.path)}>
+                      <button type="button" className={styles.linkButton} onClick={() => goTo(c.path)}>
                         {c.label}
                       </button>
                     </li>
@@ -232,7 +246,7 @@ export function WorkspacePicker({ id, value, onChange }: WorkspacePickerProps) {
           <ErrorAlert message={browseError} />
           {browseError && rootList[0] && (
             <div>
-              <button type="button" className="button button-small" onClick={() => setBrowsePath(rootList[0]!.path)}>
+              <button type="button" className="button button-small" onClick={() => goTo(rootList[0]!.path)}>
                 Back to {rootLabel(rootList[0])}
               </button>
             </div>
@@ -246,7 +260,7 @@ export function WorkspacePicker({ id, value, onChange }: WorkspacePickerProps) {
                 <ul className={styles.folders} aria-label={`Folders in ${crumbs.at(-1)?.label ?? shown.path}`} aria-busy={listing.isFetching}>
                   {shown.parent && (
                     <li>
-                      <button type="button" className={styles.folderButton} onClick={() => setBrowsePath(shown.parent!)}>
+                      <button type="button" className={styles.folderButton} onClick={() => goTo(shown.parent!)}>
                         <span aria-hidden="true" className={styles.icon}>
                           ↑
                         </span>
@@ -256,7 +270,7 @@ export function WorkspacePicker({ id, value, onChange }: WorkspacePickerProps) {
                   )}
                   {shown.folders.map((f) => (
                     <li key={f.path}>
-                      <button type="button" className={styles.folderButton} onClick={() => setBrowsePath(f.path)}>
+                      <button type="button" className={styles.folderButton} onClick={() => goTo(f.path)}>
                         <span aria-hidden="true" className={styles.icon}>
                           ▸
                         </span>
@@ -269,7 +283,7 @@ export function WorkspacePicker({ id, value, onChange }: WorkspacePickerProps) {
               {shown.truncated && <p className="field-hint">Only the first {shown.folders.length} folders are listed; type the path for one further down.</p>}
               {shown.folders.length === 0 && shown.parent && (
                 <div>
-                  <button type="button" className="button button-small" onClick={() => setBrowsePath(shown.parent!)}>
+                  <button type="button" className="button button-small" onClick={() => goTo(shown.parent!)}>
                     Up one level
                   </button>
                 </div>
