@@ -78,7 +78,9 @@ export async function browseWorkspace(deps: Pick<WorkDeps, 'env'>, principal: Pr
     if (!input.showHidden && entry.name.startsWith('.')) continue;
     const full = path.join(real, entry.name);
     if (entry.isDirectory()) folders.push({ name: entry.name, path: full });
-    else if (entry.isSymbolicLink()) {
+    else if (entry.isSymbolicLink() || !entry.isFile()) {
+      // A link (or an entry whose type the file system did not say) counts only as the folder it
+      // really is, under the principal's roots.
       const target = await fs.realpath(full).catch(() => undefined);
       if (!target || !roots.some((r) => isInside(target, r))) continue;
       if (await fs.stat(target).then((s) => s.isDirectory(), () => false)) folders.push({ name: entry.name, path: full });
