@@ -2,10 +2,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
-import { errorMessage } from '@/lib/errors';
 import { useTRPC } from '@/lib/trpc';
 import { ErrorAlert } from '@/components/ui/error-alert';
-import { ModelField, ProfileField, useRememberedWorkspace, WorkspaceField } from '@/components/work/work-fields';
+import { ModelField, ProfileField, useRememberedWorkspace } from '@/components/work/work-fields';
+import { describeWorkError } from '@/components/workspaces/workspace-errors';
+import { WorkspacePicker } from '@/components/workspaces/workspace-picker';
 
 /** Starts a run from a prompt (or a spec file in the workspace) and opens its page to follow it. */
 export function NewRunForm() {
@@ -25,6 +26,7 @@ export function NewRunForm() {
       onSuccess: async (run) => {
         remember(run.workspace_path);
         await queryClient.invalidateQueries(trpc.runs.list.pathFilter());
+        void queryClient.invalidateQueries(trpc.workspaces.recent.pathFilter());
         router.push(`/app/runs/${run.id}`);
       },
     }),
@@ -32,7 +34,7 @@ export function NewRunForm() {
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (!workspacePath.trim()) return setProblem('Enter the workspace path.');
+    if (!workspacePath.trim()) return setProblem('Choose a workspace folder, or type its path.');
     if (!prompt.trim() && !specPath.trim()) return setProblem('Write a prompt or name a spec file.');
     setProblem(null);
     create.mutate({
@@ -44,12 +46,12 @@ export function NewRunForm() {
     });
   }
 
-  const error = problem ?? (create.error ? errorMessage(create.error) : null);
+  const error = problem ?? (create.error ? describeWorkError(create.error) : null);
 
   return (
     <form className="card stack" onSubmit={submit} aria-labelledby="new-run-heading" noValidate>
       <h2 id="new-run-heading">New run</h2>
-      <WorkspaceField id="run-workspace" value={workspacePath} onChange={setWorkspacePath} />
+      <WorkspacePicker id="run-workspace" value={workspacePath} onChange={setWorkspacePath} />
       <div className="field">
         <label htmlFor="run-prompt">Prompt</label>
         <textarea id="run-prompt" name="prompt" rows={4} value={prompt} onChange={(e) => setPrompt(e.target.value)} placeholder="What should the agent do?" />

@@ -2,10 +2,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
-import { errorMessage } from '@/lib/errors';
 import { useTRPC } from '@/lib/trpc';
 import { ErrorAlert } from '@/components/ui/error-alert';
-import { ModelField, ProfileField, useRememberedWorkspace, WorkspaceField } from '@/components/work/work-fields';
+import { ModelField, ProfileField, useRememberedWorkspace } from '@/components/work/work-fields';
+import { describeWorkError } from '@/components/workspaces/workspace-errors';
+import { WorkspacePicker } from '@/components/workspaces/workspace-picker';
 
 /** Opens a chat session on a workspace and goes straight to it. */
 export function NewSessionForm() {
@@ -26,6 +27,7 @@ export function NewSessionForm() {
         remember(session.workspace_path);
         queryClient.setQueryData(trpc.sessions.get.queryKey({ id: session.id }), session);
         await queryClient.invalidateQueries(trpc.sessions.list.pathFilter());
+        void queryClient.invalidateQueries(trpc.workspaces.recent.pathFilter());
         router.push(`/app/sessions/${session.id}`);
       },
     }),
@@ -33,7 +35,7 @@ export function NewSessionForm() {
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (!workspacePath.trim()) return setProblem('Enter the workspace path.');
+    if (!workspacePath.trim()) return setProblem('Choose a workspace folder, or type its path.');
     setProblem(null);
     create.mutate({
       workspacePath: workspacePath.trim(),
@@ -44,12 +46,12 @@ export function NewSessionForm() {
     });
   }
 
-  const error = problem ?? (create.error ? errorMessage(create.error) : null);
+  const error = problem ?? (create.error ? describeWorkError(create.error) : null);
 
   return (
     <form className="card stack" onSubmit={submit} aria-labelledby="new-session-heading" noValidate>
       <h2 id="new-session-heading">New session</h2>
-      <WorkspaceField id="session-workspace" value={workspacePath} onChange={setWorkspacePath} />
+      <WorkspacePicker id="session-workspace" value={workspacePath} onChange={setWorkspacePath} />
       <div className="form-grid">
         <div className="field">
           <label htmlFor="session-title">Title (optional)</label>
