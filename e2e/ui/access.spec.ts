@@ -31,7 +31,7 @@ test('a key created with an expiry shows it, and the audit trail shows the creat
   await form.getByRole('checkbox', { name: 'runs:read' }).check();
   await form.getByRole('button', { name: 'Create key' }).click();
 
-  const row = page.getByRole('row').filter({ hasText: name });
+  const row = page.getByRole('region', { name: 'Existing keys' }).getByRole('row').filter({ hasText: name });
   await expect(row).toHaveCount(1);
   const expected = new Date(Date.now() + 7 * 24 * 60 * 60 * 1000);
   const shown = await page.evaluate((iso) => new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' }).format(new Date(iso)), expected.toISOString());
