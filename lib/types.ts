@@ -18,6 +18,9 @@ export type Message = SessionDetail['messages'][number];
 export type MessagePart = Message['parts'][number];
 export type Turn = SessionDetail['turns'][number];
 export type Approval = Outputs['approvals']['list'][number];
+export type InboxApproval = Outputs['approvals']['inbox']['items'][number];
+export type SignInSession = Outputs['access']['sessions'][number];
+export type AuditEntry = Outputs['audit']['list'][number];
 export type ModelInfo = Outputs['models']['list']['models'][number];
 
 type Yielded<T> = T extends AsyncIterable<infer Item> ? Item : never;

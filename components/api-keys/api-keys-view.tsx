@@ -10,7 +10,8 @@ import { CreateKeyForm } from './create-key-form';
 import { KeysTable } from './keys-table';
 import { NewKeySecret } from './new-key-secret';
 
-export function ApiKeysView() {
+/** The keys' intro, the form that creates one (with the new secret, shown once) and the list. */
+export function ApiKeysSections() {
   const trpc = useTRPC();
   const principal = usePrincipal();
   const keys = useQuery(trpc.apiKeys.list.queryOptions());
@@ -18,8 +19,7 @@ export function ApiKeysView() {
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
 
   return (
-    <div className="stack">
-      <h1>API keys</h1>
+    <>
       <p className="muted">
         Keys let scripts and agents call the API with the <code>x-api-key</code> header (or <code>Authorization: Bearer</code>).
         {principal.scopes.includes('admin') && ' As an admin you see every key on this server.'}
@@ -32,6 +32,15 @@ export function ApiKeysView() {
         <ErrorAlert message={keys.error ? errorMessage(keys.error) : null} />
         {keys.data && <KeysTable keys={keys.data} />}
       </section>
+    </>
+  );
+}
+
+export function ApiKeysView() {
+  return (
+    <div className="stack">
+      <h1>API keys</h1>
+      <ApiKeysSections />
     </div>
   );
 }

@@ -8,7 +8,27 @@ import type { CreatedApiKey } from '@/lib/types';
 import { usePrincipal } from '@/components/shell/principal-context';
 import { ErrorAlert } from '@/components/ui/error-alert';
 
-/** Name plus scopes; only scopes this principal holds are offered, since the server refuses the rest. */
+/** How long a new key lives; long-lived credentials are what leaks, so "never" is a deliberate choice. */
+export const KEY_EXPIRIES = [
+  { value: '1', label: '1 day' },
+  { value: '7', label: '7 days' },
+  { value: '30', label: '30 days' },
+  { value: '90', label: '90 days' },
+  { value: '365', label: '1 year' },
+  { value: 'never', label: 'Never' },
+] as const;
+type KeyExpiry = (typeof KEY_EXPIRIES)[number]['value'];
+const DEFAULT_EXPIRY: KeyExpiry = '90';
+
+function expiresAtFor(choice: KeyExpiry): string | undefined {
+  if (choice === 'never') return undefined;
+  return new Date(Date.now() + Number(choice) * 24 * 60 * 60 * 1000).toISOString();
+}
+
+/**
+ * Name, scopes and expiry; only scopes this principal holds are offered, since the server refuses
+ * the rest.
+ */
 export function CreateKeyForm({ onCreated }: { onCreated: (key: CreatedApiKey) => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -16,6 +36,7 @@ export function CreateKeyForm({ onCreated }: { onCreated: (key: CreatedApiKey) =
   const offered = grantableScopes(principal.scopes);
   const [name, setName] = useState('');
   const [scopes, setScopes] = useState<ReadonlySet<Scope>>(new Set());
+  const [expiry, setExpiry] = useState<KeyExpiry>(DEFAULT_EXPIRY);
   const [problem, setProblem] = useState<string | null>(null);
 
   const create = useMutation(
@@ -23,8 +44,9 @@ export function CreateKeyForm({ onCreated }: { onCreated: (key: CreatedApiKey) =
       onSuccess: async (created) => {
         setName('');
         setScopes(new Set());
+        setExpiry(DEFAULT_EXPIRY);
         onCreated(created);
-        await queryClient.invalidateQueries({ queryKey: trpc.apiKeys.list.queryKey() });
+        await Promise.all([queryClient.invalidateQueries({ queryKey: trpc.apiKeys.list.queryKey() }), queryClient.invalidateQueries(trpc.audit.list.pathFilter())]);
       },
     }),
   );
@@ -42,7 +64,8 @@ export function CreateKeyForm({ onCreated }: { onCreated: (key: CreatedApiKey) =
     if (scopes.size === 0) return setProblem('Pick at least one scope.');
     setProblem(null);
     // Keep the vocabulary's order rather than click order, so the same choice always reads the same.
-    create.mutate({ name: name.trim(), scopes: offered.filter((s) => scopes.has(s)) });
+    const expiresAt = expiresAtFor(expiry);
+    create.mutate({ name: name.trim(), scopes: offered.filter((s) => scopes.has(s)), ...(expiresAt ? { expiresAt } : {}) });
   }
 
   const error = problem ?? (create.error ? errorMessage(create.error) : null);
@@ -61,6 +84,19 @@ export function CreateKeyForm({ onCreated }: { onCreated: (key: CreatedApiKey) =
           value={name}
           onChange={(e) => setName(e.target.value)}
         />
+      </div>
+      <div className="field">
+        <label htmlFor="key-expiry">Expires after</label>
+        <select id="key-expiry" name="expiry" value={expiry} onChange={(e) => setExpiry(e.target.value as KeyExpiry)} aria-describedby="key-expiry-hint">
+          {KEY_EXPIRIES.map((choice) => (
+            <option key={choice.value} value={choice.value}>
+              {choice.label}
+            </option>
+          ))}
+        </select>
+        <span className="field-hint" id="key-expiry-hint">
+          The key stops working then; create a new one before it does.
+        </span>
       </div>
       <fieldset className="scopes">
         <legend>Scopes</legend>

@@ -7,6 +7,13 @@ function keyHint(apiKey: ApiKey): string {
   return `${apiKey.start ?? apiKey.prefix}…`;
 }
 
+/** When the key stops working; an expired key says so in words, not only in colour. */
+function Expiry({ at }: { at: string | null }) {
+  if (!at) return <span className="muted">Never</span>;
+  if (new Date(at).getTime() <= Date.now()) return <span className="badge badge-bad">Expired {formatDateTime(at)}</span>;
+  return <span>{formatDateTime(at)}</span>;
+}
+
 export function KeysTable({ keys }: { keys: ApiKey[] }) {
   if (keys.length === 0) return <p className="muted">No API keys yet. Create one above.</p>;
   return (
@@ -18,6 +25,7 @@ export function KeysTable({ keys }: { keys: ApiKey[] }) {
             <th scope="col">Key</th>
             <th scope="col">Scopes</th>
             <th scope="col">Created</th>
+            <th scope="col">Expires</th>
             <th scope="col">Last used</th>
             <th scope="col">
               <span className="visually-hidden">Actions</span>
@@ -41,6 +49,9 @@ export function KeysTable({ keys }: { keys: ApiKey[] }) {
                 </ul>
               </td>
               <td>{formatDateTime(apiKey.createdAt)}</td>
+              <td>
+                <Expiry at={apiKey.expiresAt} />
+              </td>
               <td>{formatDateTime(apiKey.lastUsedAt)}</td>
               <td className="actions">
                 <RevokeKeyButton apiKey={apiKey} />

@@ -21,7 +21,7 @@ export function RevokeKeyButton({ apiKey }: { apiKey: ApiKey }) {
       onSuccess: async ({ id }) => {
         // Drop the row at once, then refetch so the list matches the server.
         queryClient.setQueryData(listKey, (keys) => keys?.filter((k) => k.id !== id));
-        await queryClient.invalidateQueries({ queryKey: listKey });
+        await Promise.all([queryClient.invalidateQueries({ queryKey: listKey }), queryClient.invalidateQueries(trpc.audit.list.pathFilter())]);
       },
     }),
   );

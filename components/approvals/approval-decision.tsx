@@ -3,7 +3,13 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { errorMessage } from '@/lib/errors';
 import { useTRPC } from '@/lib/trpc';
-import type { Approval } from '@/lib/types';
+import type { Approval, InboxApproval } from '@/lib/types';
+
+interface InboxPage {
+  items: InboxApproval[];
+  total: number;
+  stream_cursor: string;
+}
 import { ErrorAlert } from '@/components/ui/error-alert';
 
 /**
@@ -20,9 +26,15 @@ export function ApprovalDecision({ approval }: { approval: Approval }) {
     trpc.approvals.decide.mutationOptions({
       onSettled: async (_data, error) => {
         // Success or conflict ("already decided"): either way the lists must catch up with the server.
-        if (!error) queryClient.setQueriesData<Approval[]>(trpc.approvals.list.pathFilter(), (list) => list?.filter((a) => a.id !== approval.id));
+        if (!error) {
+          queryClient.setQueriesData<Approval[]>(trpc.approvals.list.pathFilter(), (list) => list?.filter((a) => a.id !== approval.id));
+          queryClient.setQueriesData<InboxPage>(trpc.approvals.inbox.pathFilter(), (page) =>
+            page && page.items.some((a) => a.id === approval.id) ? { ...page, items: page.items.filter((a) => a.id !== approval.id), total: Math.max(0, page.total - 1) } : page,
+          );
+        }
         await Promise.all([
           queryClient.invalidateQueries(trpc.approvals.list.pathFilter()),
+          queryClient.invalidateQueries(trpc.approvals.inbox.pathFilter()),
           approval.run_id ? queryClient.invalidateQueries({ queryKey: trpc.runs.get.queryKey({ id: approval.run_id }) }) : null,
           approval.session_id ? queryClient.invalidateQueries({ queryKey: trpc.sessions.get.queryKey({ id: approval.session_id }) }) : null,
         ]);
@@ -51,10 +63,10 @@ export function ApprovalDecision({ approval }: { approval: Approval }) {
           disabled={decide.isPending}
           onChange={(e) => setReason(e.target.value)}
         />
-        <button type="button" className="button button-small button-approve" disabled={decide.isPending} onClick={() => submit(true)}>
+        <button type="button" className="button button-small button-approve" data-decision="approve" disabled={decide.isPending} onClick={() => submit(true)}>
           {deciding === 'approve' ? 'Approving…' : 'Approve'}
         </button>
-        <button type="button" className="button button-small button-danger" disabled={decide.isPending} onClick={() => submit(false)}>
+        <button type="button" className="button button-small button-danger" data-decision="deny" disabled={decide.isPending} onClick={() => submit(false)}>
           {deciding === 'deny' ? 'Denying…' : 'Deny'}
         </button>
       </div>

@@ -11,6 +11,7 @@ const LINKS = [
   { href: '/app/sessions', label: 'Sessions' },
   { href: '/app/approvals', label: 'Approvals' },
   { href: '/app/keys', label: 'API keys' },
+  { href: '/app/access', label: 'Access' },
 ] as const;
 
 /** A section is current on its own page and on the pages under it (a run's page is under Runs). */

@@ -1,4 +1,5 @@
 /** The canonical tRPC API: what the dashboard and the TypeScript SDK call. */
+import { accessRouter } from './routers/access/router';
 import { apiKeysRouter } from './routers/api-keys/router';
 import { auditRouter } from './routers/audit/router';
 import { authRouter } from './routers/auth/router';
@@ -16,6 +17,7 @@ import { router } from './trpc';
 export const appRouter = router({
   auth: authRouter,
   apiKeys: apiKeysRouter,
+  access: accessRouter,
   audit: auditRouter,
   system: systemRouter,
   runs: runsRouter,

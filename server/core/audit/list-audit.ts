@@ -21,6 +21,10 @@ export interface ListAuditInput {
   limit?: number;
   /** Entries older than this id (ids sort by time): the next page. */
   before?: string;
+  /** Only this action (`key.created`, …). */
+  action?: string;
+  /** Only what this principal id did (a user id, a key id, `admin`). */
+  actor?: string;
 }
 
 /** Newest first. The admin reads everyone's history; anyone else only their owner's. */
@@ -28,10 +32,12 @@ export async function listAudit(deps: Pick<Services, 'db'>, principal: Principal
   const limit = Math.min(Math.max(input.limit ?? 50, 1), 200);
   const mine = principal.scopes.has('admin') ? undefined : eq(auditEvent.ownerId, principal.ownerId ?? principal.id);
   const older = input.before ? lt(auditEvent.id, input.before) : undefined;
+  const action = input.action ? eq(auditEvent.action, input.action) : undefined;
+  const actor = input.actor ? eq(auditEvent.principalId, input.actor) : undefined;
   const rows = await deps.db
     .select()
     .from(auditEvent)
-    .where(and(mine, older))
+    .where(and(mine, older, action, actor))
     .orderBy(desc(auditEvent.id))
     .limit(limit);
   return rows.map((row) => ({
