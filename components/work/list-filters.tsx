@@ -149,16 +149,24 @@ interface FilterBarProps {
 export function ListFilterBar({ label, searchLabel, params, onChange, statuses, showOwner, workspaces, models }: FilterBarProps) {
   const id = useId();
   const active = FILTER_KEYS.some((key) => params[key]);
+  const grid = { gridTemplateColumns: 'repeat(auto-fit, minmax(min(100%, 12rem), 1fr))', gap: 'var(--space-3)' };
+  const narrowing = [params.workspace, params.model, showOwner ? params.owner : undefined].filter(Boolean).length;
   return (
     <form role="search" aria-label={label} className="stack" onSubmit={(e) => e.preventDefault()}>
-      <div className="form-grid" style={{ gridTemplateColumns: 'repeat(auto-fit, minmax(min(100%, 12rem), 1fr))', gap: 'var(--space-3)' }}>
+      <div className="form-grid" style={grid}>
         <TextFilter label={searchLabel} value={params.q} onCommit={(q) => onChange({ q })} />
         <SelectFilter label="Status" value={params.status} options={statuses} describe={statusLabel} onChange={(status) => onChange({ status })} />
         <SelectFilter label="Came through" value={params.origin} options={ORIGINS} onChange={(origin) => onChange({ origin })} />
-        <TextFilter label="Workspace" value={params.workspace} placeholder="Full path" list={`${id}-workspaces`} mono onCommit={(workspace) => onChange({ workspace })} />
-        <TextFilter label="Model" value={params.model} list={`${id}-models`} mono onCommit={(model) => onChange({ model })} />
-        {showOwner && <TextFilter label="Owner" value={params.owner} placeholder="User id, or admin" mono onCommit={(owner) => onChange({ owner })} />}
       </div>
+      {/* Open while one of them narrows the list, so a shared or reloaded view shows why. */}
+      <details open={narrowing > 0 || undefined}>
+        <summary style={{ cursor: 'pointer', fontWeight: 600 }}>More filters{narrowing > 0 ? ` (${narrowing} set)` : ''}</summary>
+        <div className="form-grid details-body" style={grid}>
+          <TextFilter label="Workspace" value={params.workspace} placeholder="Full path" list={`${id}-workspaces`} mono onCommit={(workspace) => onChange({ workspace })} />
+          <TextFilter label="Model" value={params.model} list={`${id}-models`} mono onCommit={(model) => onChange({ model })} />
+          {showOwner && <TextFilter label="Owner" value={params.owner} placeholder="User id, or admin" mono onCommit={(owner) => onChange({ owner })} />}
+        </div>
+      </details>
       <datalist id={`${id}-workspaces`}>
         {workspaces.map((w) => (
           <option key={w} value={w} />

@@ -113,3 +113,26 @@ test('at 390 px the runs list fits the screen without the page scrolling sideway
   await page.screenshot({ path: testInfo.outputPath('runs-list-390.png'), fullPage: true });
   await expectAccessible(page);
 });
+
+test('the sessions list follows sessions created through REST, narrowed to a workspace from the URL', async ({ signedIn: page }, testInfo) => {
+  const workspace = makeWorkspace('sessions-list-live');
+  await page.goto(`/app/sessions?workspace=${encodeURIComponent(workspace)}`);
+  await expect(page.getByRole('heading', { level: 1, name: 'Sessions' })).toBeVisible();
+  const sessionFilters = page.getByRole('search', { name: 'Filter sessions' });
+  // The workspace filter is shown set, with the other narrowing filters.
+  await expect(sessionFilters.getByLabel('Workspace')).toHaveValue(workspace);
+  await expect(page.getByText('No sessions match these filters.')).toBeVisible();
+  await expect(page.locator('.live-status')).toHaveText('Live');
+
+  const res = await page.request.post('/agentd/v1/sessions', {
+    headers: { authorization: `Bearer ${adminToken}` },
+    data: { workspace_path: workspace, model: SCRIPTED },
+  });
+  expect(res.status()).toBe(200);
+  const { session_id: id } = (await res.json()) as { session_id: string };
+  const row = page.getByRole('region', { name: 'Sessions table' }).getByRole('row').filter({ hasText: id });
+  await expect(row).toBeVisible({ timeout: 5_000 });
+  await expect(row).toContainText('agentd');
+  await page.screenshot({ path: testInfo.outputPath('sessions-list-live.png'), fullPage: true });
+  await expectAccessible(page);
+});
