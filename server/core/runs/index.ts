@@ -2,6 +2,7 @@
 export { cancelRun } from './cancel-run';
 export { createRun, type CreateRunInput } from './create-run';
 export { exportRun } from './export-run';
-export { getRun, listRuns } from './get-run';
+export { getRun } from './get-run';
+export { listRuns, runListPageSchema, type ListRunsInput, type RunListPage } from './list-runs';
 export { openRunStream, readRunEvents } from './run-events';
 export { cancelRunResultSchema, runDtoSchema, runPageSchema, stepDtoSchema, type RunDto, type RunPage, type StepDto } from './run-dto';

@@ -1,32 +1,18 @@
-import { desc, eq, type SQL } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { agentSession } from '@/db/schema';
 import type { Principal } from '@/server/auth/principal';
-import { ownedWhere } from '@/server/core/access/owner-scope';
 import { notFound } from '@/server/core/shared/errors';
 import { byIdWhere, findOwnedById } from '@/server/core/shared/owned-by-id';
 import { readSnapshot } from '@/server/core/shared/snapshot';
 import type { WorkDeps } from '@/server/core/work/deps';
-import { toSessionDetailDto, toSessionDto, type SessionDetailDto, type SessionDetailPage, type SessionPage } from './session-dto';
+import { MOST_RECENT_FIRST, sessionListWhere, type ListSessionsInput } from './list-sessions';
+import { toSessionDetailDto, type SessionDetailDto, type SessionDetailPage } from './session-dto';
 
 /** Messages in conversation order, turns in the order they were taken. */
 const WITH_CONVERSATION = {
   messages: { orderBy: (m, { asc }) => [asc(m.sequence)] },
   turns: { orderBy: (t, { asc }) => [asc(t.index)] },
 } satisfies NonNullable<Parameters<Db['query']['agentSession']['findMany']>[0]>['with'];
-
-const MOST_RECENT_FIRST = [desc(agentSession.createdAt), desc(agentSession.id)];
-
-export interface ListSessionsInput {
-  limit?: number;
-  offset?: number;
-  /** Only sessions created through this face (a dialect name, `dashboard`). */
-  origin?: string;
-}
-
-/** The principal's sessions, narrowed to one face when asked. */
-const filterOf = (principal: Principal, input: ListSessionsInput): SQL | undefined =>
-  ownedWhere(principal, agentSession.ownerId, input.origin ? eq(agentSession.origin, input.origin) : undefined);
 
 /** A session by id with its conversation; `owned` also requires the `owner` parameter to match. */
 const sessionWithConversation = (db: Db, owned: boolean) =>
@@ -47,27 +33,12 @@ export async function getSession(deps: WorkDeps, principal: Principal, input: { 
   return toSessionDetailDto(found, found.messages, found.turns);
 }
 
-/** A page of sessions (without their conversations), most recent first. */
-export function listSessions(deps: WorkDeps, principal: Principal, input: ListSessionsInput = {}): Promise<SessionPage> {
-  const where = filterOf(principal, input);
-  return readSnapshot(deps.db, async (tx) => {
-    const rows = await tx
-      .select()
-      .from(agentSession)
-      .where(where)
-      .orderBy(...MOST_RECENT_FIRST)
-      .limit(input.limit ?? 100)
-      .offset(input.offset ?? 0);
-    return { sessions: rows.map(toSessionDto), total: await tx.$count(agentSession, where) };
-  });
-}
-
 /**
  * A page of sessions with their messages and turns, most recent first: one statement for the page
  * (children aggregated per session) and one for the total, in one snapshot, whatever the page size.
  */
 export function listSessionDetails(deps: WorkDeps, principal: Principal, input: ListSessionsInput = {}): Promise<SessionDetailPage> {
-  const where = filterOf(principal, input);
+  const where = sessionListWhere(principal, input);
   return readSnapshot(deps.db, async (tx) => {
     const rows = await tx.query.agentSession.findMany({
       where,

@@ -2,7 +2,8 @@
 export { addAttachment } from './add-attachment';
 export { cancelTurn } from './cancel-turn';
 export { createSession, type CreateSessionInput } from './create-session';
-export { getSession, listSessionDetails, listSessions } from './get-session';
+export { getSession, listSessionDetails } from './get-session';
+export { listSessions, sessionListPageSchema, type ListSessionsInput, type SessionListPage } from './list-sessions';
 export { postMessage } from './post-message';
 export { retryTurn } from './retry-turn';
 export { openSessionStream, readSessionEvents } from './session-events';
