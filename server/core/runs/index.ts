@@ -4,4 +4,5 @@ export { createRun, type CreateRunInput } from './create-run';
 export { exportRun } from './export-run';
 export { getRun, listRuns } from './get-run';
 export { openRunStream, readRunEvents } from './run-events';
+export { getRunUsage, runUsageSchema, type RunUsage } from './run-usage';
 export { cancelRunResultSchema, runDtoSchema, runPageSchema, stepDtoSchema, type RunDto, type RunPage, type StepDto } from './run-dto';
