@@ -5,6 +5,7 @@ import type { Approval, RunStep } from '@/lib/types';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { ApprovalDecision } from '@/components/approvals/approval-decision';
 import { StreamedText } from '@/components/work/model-outputs';
+import { ApprovalNote } from '@/components/work/approval-note';
 import { Timestamp } from '@/components/work/timestamp';
 import { ToolCallView } from '@/components/work/tool-call-view';
 import '@/components/work/timeline.css';
@@ -50,24 +51,6 @@ function entries(steps: RunStep[], details: Record<string, StepDetail>): Entry[]
       completedAt: d.completedAt ?? null,
     }));
   return [...stored, ...pending];
-}
-
-function ApprovalNote({ approval }: { approval: NonNullable<StepDetail['approval']> }) {
-  if (!approval.decision) return null;
-  return (
-    <p className="approval-note" data-testid="approval-note">
-      {approval.decision === 'approved' ? 'Approved' : 'Denied'}
-      {approval.decidedBy ? ` by ${approval.decidedBy}` : approval.reason === 'timed out' ? ' (timed out)' : ''}
-      {approval.decidedAt && (
-        <>
-          {' '}
-          at <Timestamp iso={approval.decidedAt} timeOnly />
-        </>
-      )}
-      {approval.reason && approval.reason !== 'timed out' ? ` · reason: ${approval.reason}` : ''}
-      {approval.decidedAt && <span className="muted"> · waited {formatElapsed(approval.requestedAt, approval.decidedAt)}</span>}
-    </p>
-  );
 }
 
 /**

@@ -5,6 +5,7 @@ import { formatElapsed } from '@/lib/format';
 import type { Approval, Message, MessagePart, Turn } from '@/lib/types';
 import { isActiveTurn, isRetryableTurn } from '@/lib/work';
 import { ApprovalCard } from '@/components/approvals/approval-card';
+import { ApprovalNote } from '@/components/work/approval-note';
 import { ToolCallView } from '@/components/work/tool-call-view';
 import { RetryTurnButton } from './retry-turn-button';
 
@@ -35,6 +36,7 @@ function ToolCall({ part, result, approval, running, detail }: { part: MessagePa
           duration: formatElapsed(detail?.startedAt, detail?.completedAt),
         }}
       />
+      {detail?.approval && <ApprovalNote approval={detail.approval} />}
       {approval && <ApprovalCard approval={approval} showSource={false} headingLevel={3} />}
     </div>
   );
