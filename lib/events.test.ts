@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { agentdSessionStatus } from '@/server/api/dialects/agentd/shapes';
 import { SESSION_STATUSES } from '@/server/core/work/status';
-import { applyToSteps, displayStepStatus, summarizeEvent, toolDiff } from './events';
+import { appendToLog, applyToSteps, displayStepStatus, summarizeEvent, toolDiff } from './events';
 import { sessionStatusWord } from './work';
 
 const event = (type: string, data: Record<string, unknown>) => ({ seq: 1, type, data, created_at: '2026-01-01T00:00:00.000Z' });
@@ -136,5 +136,19 @@ describe('sessionStatusWord', () => {
         expect(sessionStatusWord({ status, last_turn_id }), `${status} ${last_turn_id}`).toBe(agentdSessionStatus({ status, last_turn_id }));
       }
     }
+  });
+});
+
+describe('appendToLog', () => {
+  it('folds the deltas of one step into one line, keeping the spaces between them', () => {
+    const log = appendToLog([], [
+      at(1, 'model_output_delta', { step_id: 's1', text: 'working ' }),
+      at(2, 'model_output_delta', { step_id: 's1', text: 'on it' }),
+      at(3, 'run_cancel_requested', { message: 'cancel requested by admin', actor: { kind: 'admin', id: 'admin' } }),
+    ]);
+    expect(log.map((e) => [e.type, e.count, e.summary])).toEqual([
+      ['model_output_delta', 2, 'working on it'],
+      ['run_cancel_requested', 1, 'cancel requested by admin'],
+    ]);
   });
 });

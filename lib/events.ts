@@ -16,7 +16,10 @@ function actorLine(actor: unknown): string {
 
 /** One readable line for an event (and who caused it, where recorded). */
 export function summarizeEvent(event: StreamEvent): string {
-  return [describeEvent(event), actorLine(event.data.actor)].filter(Boolean).join(' · ');
+  const described = describeEvent(event);
+  // Some messages already say who did it ("cancel requested by admin"): not twice.
+  const actor = / by \S/.test(described) ? '' : actorLine(event.data.actor);
+  return [described, actor].filter(Boolean).join(' · ');
 }
 
 /** Its own message when it has one, else the telling fields of its data. */
@@ -113,6 +116,8 @@ export interface LogEntry {
   /** Consecutive model_output_delta events of one step are one line; this counts them. */
   count: number;
   stepId?: string;
+  /** For folded deltas: the text so far, untrimmed (the summary is its excerpt). */
+  text?: string;
 }
 
 const MAX_LOG = 2000;
@@ -124,11 +129,13 @@ export function appendToLog(log: LogEntry[], events: StreamEvent[]): LogEntry[] 
     const stepId = str(event.data.step_id);
     const last = next[next.length - 1];
     if (event.type === 'model_output_delta' && last?.type === 'model_output_delta' && last.stepId === stepId) {
-      const text = `${last.summary.endsWith('…') ? last.summary.slice(0, -1) : last.summary}${str(event.data.text) ?? ''}`;
-      next[next.length - 1] = { ...last, count: last.count + 1, summary: excerpt(text, 120) };
+      // Only the first 2000 characters can ever show; the rest need not be kept.
+      const text = `${last.text ?? ''}${str(event.data.text) ?? ''}`.slice(0, 2000);
+      next[next.length - 1] = { ...last, count: last.count + 1, text, summary: excerpt(text, 120) };
       continue;
     }
-    next.push({ seq: event.seq, ts: event.created_at, type: event.type, summary: summarizeEvent(event), count: 1, stepId });
+    const text = event.type === 'model_output_delta' ? (str(event.data.text) ?? '') : undefined;
+    next.push({ seq: event.seq, ts: event.created_at, type: event.type, summary: summarizeEvent(event), count: 1, stepId, ...(text === undefined ? {} : { text }) });
   }
   return next.length > MAX_LOG ? next.slice(next.length - MAX_LOG) : next;
 }
@@ -218,6 +225,8 @@ export interface StepDetail {
   files?: string[];
   /** Set when the model call failed (its message); a call stopped by a cancel has none. */
   modelError?: string;
+  /** How many tool calls the model asked for in this call. */
+  toolCalls?: number;
   approval?: {
     requestedAt: string;
     decision?: 'approved' | 'denied';
@@ -290,7 +299,7 @@ export function applyToSteps(details: Record<string, StepDetail>, events: Stream
         };
         break;
       case 'model_output_completed':
-        updated = { ...current, completedAt: event.created_at };
+        updated = { ...current, completedAt: event.created_at, toolCalls: num(d.tool_calls) };
         break;
       case 'model_output_failed':
         updated = { ...current, modelError: str(d.message) ?? 'model call failed', completedAt: event.created_at };

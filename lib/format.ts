@@ -25,11 +25,12 @@ export function formatExact(iso: string): string {
   return Number.isNaN(date.getTime()) ? iso : exact.format(date);
 }
 
-/** How long something took between two instants: "0.4s", "12s", "3m 05s", "2h 01m"; null if either is missing. */
+/** How long something took between two instants: "45 ms", "2.4s", "12s", "3m 05s", "2h 01m"; null if either is missing. */
 export function formatElapsed(fromIso: string | null | undefined, toIso: string | null | undefined): string | null {
   if (!fromIso || !toIso) return null;
   const ms = new Date(toIso).getTime() - new Date(fromIso).getTime();
   if (!Number.isFinite(ms) || ms < 0) return null;
+  if (ms < 1_000) return `${Math.round(ms)} ms`;
   if (ms < 10_000) return `${(ms / 1000).toFixed(1)}s`;
   const seconds = Math.round(ms / 1000);
   if (seconds < 60) return `${seconds}s`;

@@ -87,8 +87,8 @@ export function RunSteps({
           <li key={step.id} className="step" data-status={status} data-testid="timeline-step">
             <div className="step-head">
               <span className="step-index">{step.index + 1}.</span>
-              <span className="step-title">{isTool ? (step.toolName ?? step.title) : 'Model call'}</span>
-              <span className="muted step-kind">{isTool ? 'tool call' : step.title}</span>
+              <span className="step-title">{isTool ? (step.toolName ?? step.title) : step.title}</span>
+              {isTool && <span className="muted step-kind">tool call</span>}
               <StatusBadge status={status} />
             </div>
             <div className="timeline-meta muted">
@@ -116,7 +116,13 @@ export function RunSteps({
                 />
               ) : output ? (
                 <>
-                  <StreamedText output={status === 'interrupted' ? { ...output, done: true, stopped: true } : output} />
+                  {output.done && !output.failed && output.text === '' && detail?.toolCalls ? (
+                    <p className="muted tool-calls-only">
+                      No text; it asked for {detail.toolCalls} tool call{detail.toolCalls === 1 ? '' : 's'}.
+                    </p>
+                  ) : (
+                    <StreamedText output={status === 'interrupted' ? { ...output, done: true, stopped: true } : output} />
+                  )}
                   {output.failed && (
                     <p className="alert alert-error" role="alert">
                       {output.failed}

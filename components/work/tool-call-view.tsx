@@ -18,6 +18,8 @@ export interface ToolCallInfo {
   duration?: string | null;
 }
 
+const DIFF_LABELS: Record<string, string> = { write_file: 'Written content', edit_file: 'Edit', apply_patch: 'Patch' };
+
 function bashCommand(info: ToolCallInfo): string | undefined {
   const input = info.input as { command?: unknown } | undefined;
   if (input && typeof input.command === 'string') return input.command;
@@ -38,7 +40,7 @@ export function ToolCallView({ info, name }: { info: ToolCallInfo; name?: string
           {command}
         </pre>
       ) : diff ? (
-        <DiffView lines={diff} label={`${info.toolName === 'apply_patch' ? 'Patch' : `Change to ${info.command ?? 'file'}`}${name ? ` (${name})` : ''}`} />
+        <DiffView lines={diff} label={`${DIFF_LABELS[info.toolName ?? ''] ?? 'Change'}${name ? ` (${name})` : ''}`} />
       ) : info.input !== undefined ? (
         <pre className="pre tool-command">
           {compactJson(info.input, 600)}

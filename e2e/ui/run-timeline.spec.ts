@@ -118,3 +118,32 @@ test('canceling a run asks first, and the step it stops says interrupted', async
   await expect(page.getByRole('button', { name: 'Cancel run' })).toHaveCount(0);
   await page.screenshot({ path: testInfo.outputPath('run-canceled.png'), fullPage: true });
 });
+
+test("a session shows its tool calls like the run page, its events in words and REST's status", async ({ signedIn: page }, testInfo) => {
+  const workspace = makeWorkspace('timeline-session');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sessions' }).click();
+  const form = page.getByRole('form', { name: 'New session' });
+  await form.getByLabel('Workspace path').fill(workspace);
+  await form.getByLabel('Model').selectOption(SCRIPTED);
+  await form.getByLabel('Permission profile').selectOption('trusted');
+  await form.getByRole('button', { name: 'Create session' }).click();
+  await expect(page).toHaveURL(/\/app\/sessions\/[^/]+$/);
+  await expect(page.getByTestId('session-status')).toHaveText('active');
+
+  await page.getByRole('textbox', { name: 'Message', exact: true }).fill('::tool bash {"command":"echo from-the-chat; exit 3"}\n::say checked');
+  await page.getByRole('button', { name: 'Send' }).click();
+  const messages = page.getByRole('list', { name: 'Messages' });
+  await expect(messages.getByText('checked', { exact: true })).toBeVisible();
+  const call = messages.getByTestId('tool-call');
+  await expect(call).toContainText('$ echo from-the-chat; exit 3');
+  await expect(call.getByTestId('exit-code')).toHaveText('exit 3');
+  await expect(call.getByTestId('tool-output')).toContainText('from-the-chat');
+  await expect(page.getByTestId('session-status')).toHaveText('completed');
+
+  await page.getByText(/^Events \(\d+\)$/).click();
+  const log = page.getByRole('list', { name: 'Session events' });
+  await expect(log).toContainText('turn succeeded');
+  await expect(log).not.toContainText('{"');
+  await expectAccessible(page);
+  await page.screenshot({ path: testInfo.outputPath('session-chat.png'), fullPage: true });
+});
