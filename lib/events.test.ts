@@ -27,7 +27,8 @@ describe('summarizeEvent for session events', () => {
     expect(summarizeEvent(event('turn_queued', { turn_id: 't1' }))).toBe('turn queued');
     expect(summarizeEvent(event('turn_queued', { turn_id: 't2', retry_of: 't1' }))).toBe('turn queued (retry of t1)');
     expect(summarizeEvent(event('turn_started', { turn_id: 't1', model: 'scripted:default' }))).toBe('turn started on scripted:default');
-    expect(summarizeEvent(event('turn_succeeded', { turn_id: 't1', status: 'succeeded' }))).toBe('turn succeeded');
+    expect(summarizeEvent(event('turn_completed', { turn_id: 't1', status: 'succeeded' }))).toBe('turn succeeded');
+    expect(summarizeEvent(event('turn_interrupted', { turn_id: 't1' }))).toBe('turn interrupted');
     expect(summarizeEvent(event('turn_failed', { turn_id: 't1', status: 'failed', message: 'boom' }))).toBe('turn failed: boom');
     expect(summarizeEvent(event('turn_steered', { turn_id: 't1' }))).toBe('new input added to the running turn');
     expect(summarizeEvent(event('turn_cancel_requested', { turn_id: 't1', actor: { kind: 'admin', id: 'admin' } }))).toBe('cancel requested · by the admin');

@@ -69,11 +69,12 @@ function describeEvent(event: StreamEvent): string {
       return 'new input added to the running turn';
     case 'turn_cancel_requested':
       return 'cancel requested';
-    case 'turn_succeeded':
+    case 'turn_completed':
     case 'turn_failed':
     case 'turn_canceled':
     case 'turn_interrupted':
-      return [`turn ${event.type.slice('turn_'.length)}`, message].filter(Boolean).join(': ');
+      // turn_completed is the successful end: its status says "succeeded".
+      return [`turn ${str(d.status) ?? event.type.slice('turn_'.length)}`, message].filter(Boolean).join(': ');
     case 'model_output_failed':
       return `model call failed${message ? `: ${message}` : ''}`;
     default:
