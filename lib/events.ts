@@ -16,7 +16,10 @@ function actorLine(actor: unknown): string {
 
 /** One readable line for an event (and who caused it, where recorded). */
 export function summarizeEvent(event: StreamEvent): string {
-  return [describeEvent(event), actorLine(event.data.actor)].filter(Boolean).join(' · ');
+  const described = describeEvent(event);
+  // Some messages already say who did it ("cancel requested by admin"): not twice.
+  const actor = / by \S/.test(described) ? '' : actorLine(event.data.actor);
+  return [described, actor].filter(Boolean).join(' · ');
 }
 
 /** Its own message when it has one, else the telling fields of its data. */
@@ -52,12 +55,50 @@ function describeEvent(event: StreamEvent): string {
     case 'approval_granted':
     case 'approval_denied':
       return [message, str(d.reason) ? `reason: ${str(d.reason)}` : ''].filter(Boolean).join(' · ');
-    default: {
-      if (message) return message;
-      const { turn_id: _turn, actor: _actor, ...rest } = d;
-      return Object.keys(rest).length ? compactJson(rest, 160) : '';
-    }
+    case 'session_created':
+      return ['session created', str(d.model) ? `on ${str(d.model)}` : '', str(d.mode) ? `${str(d.mode)} mode` : '', str(d.workspace_path) ? `in ${str(d.workspace_path)}` : '']
+        .filter(Boolean)
+        .join(' · ');
+    case 'session_mode_set':
+      return [`mode set to ${str(d.mode) ?? '?'}`, str(d.spec_path) ? `spec ${str(d.spec_path)}` : ''].filter(Boolean).join(' · ');
+    case 'turn_queued':
+      return str(d.retry_of) ? `turn queued (retry of ${str(d.retry_of)})` : 'turn queued';
+    case 'turn_started':
+      return str(d.model) ? `turn started on ${str(d.model)}` : 'turn started';
+    case 'turn_steered':
+      return 'new input added to the running turn';
+    case 'turn_cancel_requested':
+      return 'cancel requested';
+    case 'turn_completed':
+    case 'turn_failed':
+    case 'turn_canceled':
+    case 'turn_interrupted':
+      // turn_completed is the successful end: its status says "succeeded".
+      return [`turn ${str(d.status) ?? event.type.slice('turn_'.length)}`, message].filter(Boolean).join(': ');
+    case 'model_output_failed':
+      return `model call failed${message ? `: ${message}` : ''}`;
+    default:
+      return message ?? describeFields(d);
   }
+}
+
+const HIDDEN_FIELDS = new Set(['turn_id', 'actor', 'step_id', 'tool_call_id', 'approval_id', 'session_id', 'run_id', 'input']);
+
+/** The telling fields of an event with no message of its own, in words: "status succeeded · model x". */
+function describeFields(data: Record<string, unknown>): string {
+  return Object.entries(data)
+    .filter(([key, value]) => !HIDDEN_FIELDS.has(key) && value !== null && value !== undefined && value !== '')
+    .map(([key, value]) => {
+      const shown = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : compactJson(value, 80);
+      return `${key.replace(/_/g, ' ')} ${excerpt(shown, 80)}`;
+    })
+    .join(' · ');
+}
+
+/** Who decided or did something, in words ("user usr_1", "the admin"); undefined when not recorded. */
+export function actorName(actor: unknown): string | undefined {
+  const line = actorLine(actor);
+  return line ? line.replace(/^by /, '') : undefined;
 }
 
 export function eventTone(type: string): Tone {
@@ -76,6 +117,8 @@ export interface LogEntry {
   /** Consecutive model_output_delta events of one step are one line; this counts them. */
   count: number;
   stepId?: string;
+  /** For folded deltas: the text so far, untrimmed (the summary is its excerpt). */
+  text?: string;
 }
 
 const MAX_LOG = 2000;
@@ -87,11 +130,13 @@ export function appendToLog(log: LogEntry[], events: StreamEvent[]): LogEntry[] 
     const stepId = str(event.data.step_id);
     const last = next[next.length - 1];
     if (event.type === 'model_output_delta' && last?.type === 'model_output_delta' && last.stepId === stepId) {
-      const text = `${last.summary.endsWith('…') ? last.summary.slice(0, -1) : last.summary}${str(event.data.text) ?? ''}`;
-      next[next.length - 1] = { ...last, count: last.count + 1, summary: excerpt(text, 120) };
+      // Only the first 2000 characters can ever show; the rest need not be kept.
+      const text = `${last.text ?? ''}${str(event.data.text) ?? ''}`.slice(0, 2000);
+      next[next.length - 1] = { ...last, count: last.count + 1, text, summary: excerpt(text, 120) };
       continue;
     }
-    next.push({ seq: event.seq, ts: event.created_at, type: event.type, summary: summarizeEvent(event), count: 1, stepId });
+    const text = event.type === 'model_output_delta' ? (str(event.data.text) ?? '') : undefined;
+    next.push({ seq: event.seq, ts: event.created_at, type: event.type, summary: summarizeEvent(event), count: 1, stepId, ...(text === undefined ? {} : { text }) });
   }
   return next.length > MAX_LOG ? next.slice(next.length - MAX_LOG) : next;
 }
@@ -159,4 +204,161 @@ export function applyToOutputs(outputs: ModelOutput[], events: StreamEvent[]): M
     }
   }
   return next;
+}
+
+/** What the stream tells about one step beyond its status: the tool call, its result, its approval. */
+export interface StepDetail {
+  stepId: string;
+  turnId?: string;
+  /** From `step_started`: the step's kind and title, for a step the run query has not caught up with yet. */
+  type?: string;
+  title?: string;
+  startedAt?: string;
+  completedAt?: string;
+  toolName?: string;
+  toolCallId?: string;
+  input?: unknown;
+  command?: string;
+  exitCode?: number | null;
+  output?: string;
+  isError?: boolean;
+  denied?: boolean;
+  files?: string[];
+  /** Set when the model call failed (its message); a call stopped by a cancel has none. */
+  modelError?: string;
+  /** How many tool calls the model asked for in this call. */
+  toolCalls?: number;
+  approval?: {
+    requestedAt: string;
+    decision?: 'approved' | 'denied';
+    decidedAt?: string;
+    /** Who decided ("user usr_1", "the admin"); undefined when the approval timed out. */
+    decidedBy?: string;
+    reason?: string;
+  };
+}
+
+/** Folds events into per-step details, keyed by step id (events without a step id are ignored). */
+export function applyToSteps(details: Record<string, StepDetail>, events: StreamEvent[]): Record<string, StepDetail> {
+  let next = details;
+  for (const event of events) {
+    const d = event.data;
+    const stepId = str(d.step_id);
+    if (!stepId) continue;
+    const current = next[stepId] ?? { stepId, turnId: str(d.turn_id) };
+    let updated: StepDetail | undefined;
+    switch (event.type) {
+      case 'step_started':
+        updated = { ...current, type: str(d.type) ?? current.type, title: str(d.title) ?? current.title, startedAt: current.startedAt ?? event.created_at };
+        break;
+      case 'tool_call_started':
+        updated = {
+          ...current,
+          toolName: str(d.tool_name) ?? current.toolName,
+          toolCallId: str(d.tool_call_id) ?? current.toolCallId,
+          input: d.input === undefined ? current.input : d.input,
+          command: str(d.command) ?? current.command,
+        };
+        break;
+      case 'approval_requested':
+        updated = {
+          ...current,
+          toolName: str(d.tool_name) ?? current.toolName,
+          toolCallId: str(d.tool_call_id) ?? current.toolCallId,
+          input: d.input === undefined ? current.input : d.input,
+          command: str(d.command) ?? current.command,
+          approval: { requestedAt: event.created_at },
+        };
+        break;
+      case 'approval_granted':
+      case 'approval_denied':
+        updated = {
+          ...current,
+          approval: {
+            requestedAt: current.approval?.requestedAt ?? event.created_at,
+            decision: event.type === 'approval_granted' ? 'approved' : 'denied',
+            decidedAt: event.created_at,
+            decidedBy: actorName(d.actor),
+            reason: str(d.reason),
+          },
+        };
+        break;
+      case 'command_executed':
+        updated = { ...current, command: str(d.command) ?? current.command, exitCode: typeof d.exit_code === 'number' ? d.exit_code : null };
+        break;
+      case 'patch_applied':
+        updated = { ...current, files: Array.isArray(d.files) ? d.files.filter((f): f is string => typeof f === 'string') : current.files };
+        break;
+      case 'tool_call_completed':
+        updated = {
+          ...current,
+          toolName: str(d.tool_name) ?? current.toolName,
+          output: typeof d.output === 'string' ? d.output : current.output,
+          isError: d.is_error === true,
+          denied: d.denied === true,
+          completedAt: event.created_at,
+        };
+        break;
+      case 'model_output_completed':
+        updated = { ...current, completedAt: event.created_at, toolCalls: num(d.tool_calls) };
+        break;
+      case 'model_output_failed':
+        updated = { ...current, modelError: str(d.message) ?? 'model call failed', completedAt: event.created_at };
+        break;
+    }
+    if (updated) next = { ...next, [stepId]: updated };
+  }
+  return next;
+}
+
+/** The output a tool step writes when a cancel stops it mid-run. */
+const CANCELED_TOOL_OUTPUT = 'canceled while running';
+
+/**
+ * The status to show for a step. When the run was canceled, the step the cancel stopped is
+ * "interrupted", not "failed": one still open, or one that failed with no failure of its own.
+ */
+export function displayStepStatus(stepStatus: string, runStatus: string, detail: StepDetail | undefined): string {
+  if (runStatus !== 'canceled') return stepStatus;
+  if (stepStatus === 'running' || stepStatus === 'waiting_approval') return 'interrupted';
+  if (stepStatus !== 'failed') return stepStatus;
+  if (!detail) return 'interrupted';
+  if (detail.output !== undefined) return detail.output === CANCELED_TOOL_OUTPUT ? 'interrupted' : stepStatus;
+  return detail.modelError ? stepStatus : 'interrupted';
+}
+
+export type DiffLine = { kind: 'file' | 'hunk' | 'add' | 'del' | 'context'; text: string };
+
+const lines = (text: string): string[] => (text === '' ? [] : text.replace(/\n$/, '').split('\n'));
+
+/**
+ * The change a file tool makes, as diff lines: write_file adds its content, edit_file swaps the old
+ * text for the new, apply_patch is its unified diff. Null for any other tool or an unreadable input.
+ */
+export function toolDiff(toolName: string | undefined, input: unknown): DiffLine[] | null {
+  if (typeof input !== 'object' || input === null) return null;
+  const i = input as Record<string, unknown>;
+  switch (toolName) {
+    case 'write_file':
+      if (typeof i.path !== 'string' || typeof i.content !== 'string') return null;
+      return [{ kind: 'file', text: i.path }, ...lines(i.content).map((text): DiffLine => ({ kind: 'add', text }))];
+    case 'edit_file':
+      if (typeof i.path !== 'string' || typeof i.old_string !== 'string' || typeof i.new_string !== 'string') return null;
+      return [
+        { kind: 'file', text: i.replace_all === true ? `${i.path} (every occurrence)` : i.path },
+        ...lines(i.old_string).map((text): DiffLine => ({ kind: 'del', text })),
+        ...lines(i.new_string).map((text): DiffLine => ({ kind: 'add', text })),
+      ];
+    case 'apply_patch':
+      if (typeof i.patch !== 'string') return null;
+      return lines(i.patch).map((line): DiffLine => {
+        if (line.startsWith('+++ ') || line.startsWith('--- ') || line.startsWith('diff ')) return { kind: 'file', text: line };
+        if (line.startsWith('@@')) return { kind: 'hunk', text: line };
+        if (line.startsWith('+')) return { kind: 'add', text: line.slice(1) };
+        if (line.startsWith('-')) return { kind: 'del', text: line.slice(1) };
+        return { kind: 'context', text: line.startsWith(' ') ? line.slice(1) : line };
+      });
+    default:
+      return null;
+  }
 }

@@ -46,6 +46,8 @@ const TONES: Record<string, Tone> = {
   succeeded: 'ok',
   approved: 'ok',
   idle: 'neutral',
+  completed: 'ok',
+  active: 'active',
   failed: 'bad',
   denied: 'bad',
   expired: 'bad',
@@ -66,4 +68,21 @@ export function statusTone(status: string): Tone {
 /** `waiting_approval` → "waiting for approval"; the rest are words already. */
 export function statusLabel(status: string): string {
   return status === 'waiting_approval' ? 'waiting for approval' : status.replace(/_/g, ' ');
+}
+
+/**
+ * A session's status in the words its REST shape uses: an idle session is `completed` once a turn
+ * has finished (`active` before its first), a running one `active`, a closed one `canceled`.
+ */
+export function sessionStatusWord(session: { status: string; last_turn_id: string | null }): string {
+  switch (session.status) {
+    case 'idle':
+      return session.last_turn_id ? 'completed' : 'active';
+    case 'running':
+      return 'active';
+    case 'closed':
+      return 'canceled';
+    default:
+      return session.status;
+  }
 }

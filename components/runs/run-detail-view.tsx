@@ -2,15 +2,16 @@
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { errorMessage } from '@/lib/errors';
-import { formatDateTime } from '@/lib/format';
+import { formatCost, formatElapsed, formatTokens } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
 import { isActiveRun } from '@/lib/work';
 import { ErrorAlert } from '@/components/ui/error-alert';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { EventLog } from '@/components/work/event-log';
 import { LiveStatus } from '@/components/work/live-status';
-import { ModelOutputs } from '@/components/work/model-outputs';
+import { Timestamp } from '@/components/work/timestamp';
 import { CancelRunButton } from './cancel-run-button';
+import { RunActions } from './run-actions';
 import { RunSteps } from './run-steps';
 import { useRunStream } from './use-run-stream';
 
@@ -32,6 +33,8 @@ export function RunDetailView({ id }: { id: string }) {
 
   // The terminal event can arrive before the refetch: trust it, it is the last word.
   const status = run.data ? (stream.finalStatus ?? run.data.status) : null;
+  // Usage is recorded per model call; the stream refreshes it with the run.
+  const usage = useQuery(trpc.runs.usage.queryOptions({ id }, { enabled: !!run.data, placeholderData: (previous) => previous }));
 
   return (
     <div className="stack">
@@ -53,7 +56,7 @@ export function RunDetailView({ id }: { id: string }) {
             <h2 id="run-details-heading">Details</h2>
             <dl className="facts">
               <dt>ID</dt>
-              <dd className="mono">{run.data.id}</dd>
+              <dd className="mono break">{run.data.id}</dd>
               <dt>Workspace</dt>
               <dd className="mono break">{run.data.workspace_path}</dd>
               {run.data.spec_path && (
@@ -63,7 +66,7 @@ export function RunDetailView({ id }: { id: string }) {
                 </>
               )}
               <dt>Model</dt>
-              <dd className="mono">{run.data.model}</dd>
+              <dd className="mono break">{run.data.model}</dd>
               <dt>Profile</dt>
               <dd>
                 {run.data.policy.profile ?? 'custom'}{' '}
@@ -72,13 +75,41 @@ export function RunDetailView({ id }: { id: string }) {
                 </span>
               </dd>
               <dt>Created</dt>
-              <dd>{formatDateTime(run.data.created_at)}</dd>
+              <dd>
+                <Timestamp iso={run.data.created_at} />
+              </dd>
               <dt>Started</dt>
-              <dd>{formatDateTime(run.data.started_at, 'Not yet')}</dd>
+              <dd>
+                <Timestamp iso={run.data.started_at} />
+              </dd>
               <dt>Finished</dt>
-              <dd>{formatDateTime(run.data.completed_at, 'Not yet')}</dd>
+              <dd>
+                <Timestamp iso={run.data.completed_at} />
+              </dd>
+              <dt>Duration</dt>
+              <dd data-testid="run-duration">
+                {formatElapsed(run.data.started_at, run.data.completed_at) ?? <span className="muted">{run.data.started_at ? 'Still running' : 'Not started'}</span>}
+              </dd>
+              <dt>Tokens</dt>
+              <dd data-testid="run-tokens">
+                {usage.data ? (
+                  <>
+                    {formatTokens(usage.data.input_tokens)} in · {formatTokens(usage.data.output_tokens)} out{' '}
+                    <span className="muted">
+                      ({usage.data.calls} model call{usage.data.calls === 1 ? '' : 's'})
+                    </span>
+                  </>
+                ) : usage.isError ? (
+                  <span className="muted">Unavailable: {errorMessage(usage.error)}</span>
+                ) : (
+                  <span className="muted">…</span>
+                )}
+              </dd>
+              <dt>Cost</dt>
+              <dd data-testid="run-cost">{usage.data ? formatCost(usage.data.cost_usd) : <span className="muted">…</span>}</dd>
             </dl>
             {run.data.error && <ErrorAlert message={run.data.error} />}
+            <RunActions run={run.data} />
           </section>
           {run.data.prompt && (
             <section className="card stack" aria-labelledby="run-prompt-heading">
@@ -87,13 +118,9 @@ export function RunDetailView({ id }: { id: string }) {
             </section>
           )}
           <section className="card stack" aria-labelledby="run-steps-heading">
-            <h2 id="run-steps-heading">Steps</h2>
+            <h2 id="run-steps-heading">Timeline</h2>
             <ErrorAlert message={approvals.error ? `Could not load pending approvals: ${errorMessage(approvals.error)}` : null} />
-            <RunSteps steps={run.data.steps} approvals={runApprovals} />
-          </section>
-          <section className="card stack" aria-labelledby="run-output-heading">
-            <h2 id="run-output-heading">Model output</h2>
-            <ModelOutputs outputs={stream.outputs} />
+            <RunSteps steps={run.data.steps} approvals={runApprovals} outputs={stream.outputs} details={stream.details} runStatus={status ?? run.data.status} />
           </section>
         </>
       )}

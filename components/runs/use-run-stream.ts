@@ -1,7 +1,7 @@
 'use client';
 import { useQueryClient } from '@tanstack/react-query';
 import { useReducer } from 'react';
-import { appendToLog, applyToOutputs, type LogEntry, type ModelOutput } from '@/lib/events';
+import { appendToLog, applyToOutputs, applyToSteps, type LogEntry, type ModelOutput, type StepDetail } from '@/lib/events';
 import { useTRPC } from '@/lib/trpc';
 import type { StreamEvent } from '@/lib/types';
 import { useCoalesced, useEventStream } from '@/lib/use-event-stream';
@@ -12,11 +12,13 @@ interface RunStreamState {
   lastSeq: number;
   log: LogEntry[];
   outputs: ModelOutput[];
+  /** Per step: the tool call, its result and its approval, as the stream told them. */
+  details: Record<string, StepDetail>;
   /** The status the terminal event announced, before the run query has caught up. */
   finalStatus: string | null;
 }
 
-const initial = (runId: string): RunStreamState => ({ runId, lastSeq: 0, log: [], outputs: [], finalStatus: null });
+const initial = (runId: string): RunStreamState => ({ runId, lastSeq: 0, log: [], outputs: [], details: {}, finalStatus: null });
 
 function reduce(current: RunStreamState, action: { runId: string; events: StreamEvent[] }): RunStreamState {
   const state = current.runId === action.runId ? current : initial(action.runId);
@@ -29,6 +31,7 @@ function reduce(current: RunStreamState, action: { runId: string; events: Stream
     lastSeq: events[events.length - 1]!.seq,
     log: appendToLog(state.log, events),
     outputs: applyToOutputs(state.outputs, events),
+    details: applyToSteps(state.details, events),
     finalStatus: terminal ? (typeof status === 'string' ? status : terminal.type.replace(/^run_/, '')) : state.finalStatus,
   };
 }
@@ -46,6 +49,7 @@ export function useRunStream(runId: string) {
 
   const refresh = useCoalesced(() => {
     void queryClient.invalidateQueries({ queryKey: trpc.runs.get.queryKey({ id: runId }) });
+    void queryClient.invalidateQueries({ queryKey: trpc.runs.usage.queryKey({ id: runId }) });
     void queryClient.invalidateQueries(trpc.approvals.list.pathFilter());
     void queryClient.invalidateQueries(trpc.runs.list.pathFilter());
   }, 250);

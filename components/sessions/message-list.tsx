@@ -1,10 +1,12 @@
 'use client';
 import { Fragment } from 'react';
-import type { ModelOutput } from '@/lib/events';
-import { compactJson } from '@/lib/format';
+import type { ModelOutput, StepDetail } from '@/lib/events';
+import { formatElapsed } from '@/lib/format';
 import type { Approval, Message, MessagePart, Turn } from '@/lib/types';
 import { isActiveTurn, isRetryableTurn } from '@/lib/work';
 import { ApprovalCard } from '@/components/approvals/approval-card';
+import { ApprovalNote } from '@/components/work/approval-note';
+import { ToolCallView } from '@/components/work/tool-call-view';
 import { RetryTurnButton } from './retry-turn-button';
 
 const ROLE_LABELS: Record<string, string> = { user: 'You', assistant: 'Agent', system: 'System', tool_result: 'Tool result' };
@@ -12,35 +14,29 @@ const ROLE_LABELS: Record<string, string> = { user: 'You', assistant: 'Agent', s
 /** Tool calls are matched to their results and approvals by turn and call id (ids repeat across retried turns). */
 const callKey = (turnId: string | null | undefined, toolCallId: string | undefined) => `${turnId ?? ''}:${toolCallId ?? ''}`;
 
-/** The command a tool call runs when it has one (bash), else its input as compact JSON. */
-function commandOf(part: MessagePart): { command: string } | { input: string } {
-  const input = part.tool_input;
-  if (input && typeof input === 'object' && typeof (input as { command?: unknown }).command === 'string') {
-    return { command: (input as { command: string }).command };
-  }
-  return { input: input === undefined ? '' : compactJson(input, 300) };
-}
-
-function ToolCall({ part, result, approval, running }: { part: MessagePart; result?: MessagePart; approval?: Approval; running: boolean }) {
-  const shown = commandOf(part);
+function ToolCall({ part, result, approval, running, detail }: { part: MessagePart; result?: MessagePart; approval?: Approval; running: boolean; detail?: StepDetail }) {
   const state = result ? (result.is_error ? 'error' : 'completed') : approval ? 'waiting for approval' : running ? 'running…' : 'not run';
-  const lines = result?.text ? result.text.split('\n').length : 0;
   return (
     <div className="tool-call" data-testid="tool-call">
       <div className="tool-call-head">
         <span className="tool-call-name">{part.tool_name ?? 'tool'}</span>
         <span className="muted">{state}</span>
       </div>
-      {'command' in shown ? <code>$ {shown.command}</code> : shown.input && <code>{shown.input}</code>}
-      {result && (
-        <details className={result.is_error ? 'tool-result-error' : undefined}>
-          <summary>
-            {result.is_error ? 'Error output' : 'Output'}
-            {lines ? ` (${lines} line${lines === 1 ? '' : 's'})` : ' (empty)'}
-          </summary>
-          <pre className="pre">{result.text}</pre>
-        </details>
-      )}
+      <ToolCallView
+        name={`${part.tool_name ?? 'tool'} call ${part.tool_call_id ?? ''}`.trim()}
+        info={{
+          toolName: part.tool_name ?? undefined,
+          command: detail?.command,
+          input: part.tool_input,
+          exitCode: detail?.exitCode,
+          output: result?.text ?? undefined,
+          isError: result?.is_error ?? undefined,
+          denied: detail?.denied,
+          files: detail?.files,
+          duration: formatElapsed(detail?.startedAt, detail?.completedAt),
+        }}
+      />
+      {detail?.approval && <ApprovalNote approval={detail.approval} />}
       {approval && <ApprovalCard approval={approval} showSource={false} headingLevel={3} />}
     </div>
   );
@@ -87,6 +83,8 @@ interface Props {
   turns: Turn[];
   approvals: Approval[];
   outputs: ModelOutput[];
+  /** The stream's per-step details (exit codes, timings), matched to tool calls by turn and call id. */
+  details?: Record<string, StepDetail>;
 }
 
 /**
@@ -94,7 +92,8 @@ interface Props {
  * result (collapsed) and, while it waits, the approval card. Text still streaming shows after the
  * turn's stored messages until the stored message replaces it.
  */
-export function MessageList({ sessionId, messages, turns, approvals, outputs }: Props) {
+export function MessageList({ sessionId, messages, turns, approvals, outputs, details = {} }: Props) {
+  const detailByCall = new Map(Object.values(details).filter((d) => d.toolCallId).map((d) => [callKey(d.turnId, d.toolCallId), d]));
   const ordered = [...messages].sort((a, b) => a.sequence - b.sequence);
   const sequences = new Set(ordered.map((m) => m.sequence));
   const turnById = new Map(turns.map((t) => [t.id, t]));
@@ -144,6 +143,7 @@ export function MessageList({ sessionId, messages, turns, approvals, outputs }: 
                       result={results.get(callKey(m.turn_id, part.tool_call_id))}
                       approval={approvalByCall.get(callKey(m.turn_id, part.tool_call_id))}
                       running={running}
+                      detail={detailByCall.get(callKey(m.turn_id, part.tool_call_id))}
                     />
                   ) : (
                     <TextPart key={j} part={part} />

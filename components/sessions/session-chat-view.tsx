@@ -3,13 +3,13 @@ import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useEffect, useLayoutEffect, useRef } from 'react';
 import { errorMessage } from '@/lib/errors';
-import { formatDateTime } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
-import { isActiveTurn } from '@/lib/work';
+import { isActiveTurn, sessionStatusWord } from '@/lib/work';
 import { ErrorAlert } from '@/components/ui/error-alert';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { EventLog } from '@/components/work/event-log';
 import { LiveStatus } from '@/components/work/live-status';
+import { Timestamp } from '@/components/work/timestamp';
 import { CancelTurnButton } from './cancel-turn-button';
 import { Composer } from './composer';
 import { MessageList } from './message-list';
@@ -58,7 +58,7 @@ export function SessionChatView({ id }: { id: string }) {
       </p>
       <div className="page-head">
         <h1>{title}</h1>
-        {session.data && <StatusBadge status={session.data.status} testId="session-status" />}
+        {session.data && <StatusBadge status={sessionStatusWord(session.data)} testId="session-status" />}
         {!(session.isError && !session.data) && <LiveStatus state={stream.connection} onReconnect={stream.reconnect} />}
         <span className="spacer" />
         {busy && <CancelTurnButton sessionId={id} />}
@@ -90,7 +90,9 @@ export function SessionChatView({ id }: { id: string }) {
                 </>
               )}
               <dt>Created</dt>
-              <dd>{formatDateTime(session.data.created_at)}</dd>
+              <dd>
+                <Timestamp iso={session.data.created_at} />
+              </dd>
             </dl>
           </details>
           <section className="chat" aria-label="Conversation">
@@ -101,6 +103,7 @@ export function SessionChatView({ id }: { id: string }) {
               turns={session.data.turns}
               approvals={sessionApprovals}
               outputs={stream.outputs}
+              details={stream.details}
             />
           </section>
           <Composer sessionId={id} busy={busy} closed={session.data.status === 'closed'} />

@@ -1,7 +1,7 @@
 'use client';
 import { useQueryClient } from '@tanstack/react-query';
 import { useReducer } from 'react';
-import { appendToLog, applyToOutputs, type LogEntry, type ModelOutput } from '@/lib/events';
+import { appendToLog, applyToOutputs, applyToSteps, type LogEntry, type ModelOutput, type StepDetail } from '@/lib/events';
 import { useTRPC } from '@/lib/trpc';
 import type { StreamEvent } from '@/lib/types';
 import { useCoalesced, useEventStream } from '@/lib/use-event-stream';
@@ -11,9 +11,11 @@ interface SessionStreamState {
   lastSeq: number;
   log: LogEntry[];
   outputs: ModelOutput[];
+  /** Per step: each tool call's exit code, timing and approval, as the stream told them. */
+  details: Record<string, StepDetail>;
 }
 
-const initial = (sessionId: string): SessionStreamState => ({ sessionId, lastSeq: 0, log: [], outputs: [] });
+const initial = (sessionId: string): SessionStreamState => ({ sessionId, lastSeq: 0, log: [], outputs: [], details: {} });
 
 function reduce(current: SessionStreamState, action: { sessionId: string; events: StreamEvent[] }): SessionStreamState {
   const state = current.sessionId === action.sessionId ? current : initial(action.sessionId);
@@ -24,6 +26,7 @@ function reduce(current: SessionStreamState, action: { sessionId: string; events
     lastSeq: events[events.length - 1]!.seq,
     log: appendToLog(state.log, events),
     outputs: applyToOutputs(state.outputs, events),
+    details: applyToSteps(state.details, events),
   };
 }
 

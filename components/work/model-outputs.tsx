@@ -9,25 +9,3 @@ export function StreamedText({ output }: { output: ModelOutput }) {
     </div>
   );
 }
-
-export function ModelOutputs({ outputs }: { outputs: ModelOutput[] }) {
-  if (outputs.length === 0) return <p className="muted">No model output yet.</p>;
-  return (
-    <div className="stack">
-      {outputs.map((output, i) => (
-        <div key={output.stepId} className="output-block">
-          <h3>
-            Model call {i + 1}
-            {output.stopped && <span className="muted"> (stopped)</span>}
-          </h3>
-          <StreamedText output={output} />
-          {output.failed && (
-            <p className="alert alert-error" role="alert">
-              {output.failed}
-            </p>
-          )}
-        </div>
-      ))}
-    </div>
-  );
-}

@@ -86,7 +86,7 @@ test('a bash call approved in the inbox runs in the workspace and the session fi
   await expect(messages.getByTestId('tool-call')).toContainText(`$ ${command}`);
   await expect(messages.getByTestId('tool-call')).toContainText('completed');
   await expect(messages.getByTestId('approval-card')).toHaveCount(0);
-  await expect(page.getByTestId('session-status')).toHaveText('idle');
+  await expect(page.getByTestId('session-status')).toHaveText('completed');
 });
 
 test("a run's page streams the model output and follows the run to success", async ({ signedIn: page }) => {

@@ -87,7 +87,7 @@ test("a session's page shows each turn live over the canonical stream", async ({
   await composer.fill('::say first answer');
   await page.getByRole('button', { name: 'Send' }).click();
   await expect(messages.getByText('first answer', { exact: true })).toBeVisible();
-  await expect(page.getByTestId('session-status')).toHaveText('idle');
+  await expect(page.getByTestId('session-status')).toHaveText('completed');
 
   await composer.fill('::say second answer');
   await page.getByRole('button', { name: 'Send' }).click();

@@ -30,6 +30,7 @@ export const runsRouter = router({
     .input(byId)
     .output(runs.runDtoSchema)
     .query(({ ctx, input }) => runs.getRun(ctx.services, ctx.principal, input)),
+  usage: scopedProcedure('runs:read').input(byId).output(runs.runUsageSchema).query(({ ctx, input }) => runs.getRunUsage(ctx.services, ctx.principal, input)),
   events: scopedProcedure('runs:read')
     .input(byId.extend({ fromSeq: z.number().int().min(1).default(1) }))
     .output(z.array(storedEventDtoSchema))
