@@ -3,6 +3,7 @@ import type { SessionSummary } from '@/lib/types';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { workspaceName, type ListParams } from '@/components/work/list-filters';
 import { RelativeTime } from '@/components/work/relative-time';
+import { sessionStatusWord } from '@/lib/work';
 
 interface Props {
   sessions: SessionSummary[];
@@ -37,7 +38,7 @@ export function SessionsTable({ sessions, now, hrefWith, empty }: Props) {
                 {session.title && <div className="muted mono">{session.id}</div>}
               </th>
               <td>
-                <StatusBadge status={session.status} />
+                <StatusBadge status={sessionStatusWord(session)} />
               </td>
               <td className="mono break">
                 <Link href={hrefWith({ workspace: session.workspace_path })} title={`Only sessions in ${session.workspace_path}`}>
