@@ -10,6 +10,7 @@ import { sessionsRouter } from './routers/sessions/router';
 import { usageRouter } from './routers/usage/router';
 import { emergencyRouter } from './routers/emergency/router';
 import { eventsRouter } from './routers/events/router';
+import { overviewRouter } from './routers/overview/router';
 import { router } from './trpc';
 
 export const appRouter = router({
@@ -24,6 +25,7 @@ export const appRouter = router({
   models: modelsRouter,
   emergency: emergencyRouter,
   events: eventsRouter,
+  overview: overviewRouter,
 });
 
 export type AppRouter = typeof appRouter;
