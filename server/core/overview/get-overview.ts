@@ -12,12 +12,12 @@ import { can, type Principal } from '@/server/auth/principal';
 import { ownedWhere, seesEveryOwner } from '@/server/core/access/owner-scope';
 import { toApprovalDto } from '@/server/core/approvals/approval-dto';
 import { readEmergencyState } from '@/server/core/emergency/emergency-state';
-import { currentGlobalFence } from '@/server/core/events/read-global';
 import { tokensUsedToday, utcDayStart } from '@/server/core/usage/quota';
 import { usageSummary } from '@/server/core/usage/usage-summary';
 import type { WorkDeps } from '@/server/core/work/deps';
 import { ACTIVE_RUN_STATUSES, ACTIVE_TURN_STATUSES, PENDING_APPROVAL_STATUSES, RUN_STATUSES, TURN_STATUSES, isFailed } from '@/server/core/work/status';
 import { backendHealth } from './backend-health';
+import { getStreamPosition } from './stream-position';
 import type { Overview, OverviewFailure } from './overview-dto';
 
 /** How many of each list the overview shows (the counts are complete). */
@@ -34,7 +34,7 @@ const firstLine = (text: string, max = 120) => {
 export async function getOverview(deps: WorkDeps, principal: Principal, _input: Record<string, never> = {}): Promise<Overview> {
   // Read first: every event below it is already visible to the reads that follow, so a reader that
   // resumes the global stream after it misses nothing (it may hear of a change twice: harmless).
-  const fence = await currentGlobalFence(deps.db);
+  const { stream_position } = await getStreamPosition(deps, principal);
   const readsRuns = can(principal, 'runs:read');
   const readsSessions = can(principal, 'sessions:read');
   const readsBackends = can(principal, 'backends:read');
@@ -51,7 +51,7 @@ export async function getOverview(deps: WorkDeps, principal: Principal, _input: 
 
   return {
     scope: seesEveryOwner(principal) ? 'all' : 'own',
-    stream_position: String(Math.max(0, fence - 1)),
+    stream_position,
     emergency,
     approvals,
     runs,

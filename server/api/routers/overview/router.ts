@@ -13,4 +13,9 @@ export const overviewRouter = router({
       if (!can(ctx.principal, 'runs:read') && !can(ctx.principal, 'sessions:read')) throw forbidden('missing scope: runs:read or sessions:read');
       return overview.getOverview(ctx.services, ctx.principal, {});
     }),
+  /** Where the global stream is now: `events.global` resumed from here hears every later change. */
+  position: authedProcedure
+    .input(z.void())
+    .output(z.object({ stream_position: z.string() }))
+    .query(({ ctx }) => overview.getStreamPosition(ctx.services, ctx.principal, {})),
 });
