@@ -48,7 +48,7 @@ export function EmergencyBanner() {
   const state = status.data;
   if (!state?.active) return null;
   return (
-    <div className={styles.banner} role="region" aria-label="Emergency stop" data-testid="emergency-banner">
+    <div className={styles.banner} role="region" aria-label="Server stopped" data-testid="emergency-banner">
       <div className={styles.inner}>
         <p className={styles.text}>
           <strong className={styles.title}>Emergency stop is on</strong> since {formatDateTime(state.activated_at)}

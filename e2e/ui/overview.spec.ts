@@ -38,7 +38,7 @@ async function horizontalOverflow(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 }
 
-test.afterAll(async ({ request }) => {
+test.afterEach(async ({ request }) => {
   // Whatever happened above, leave the server taking work.
   await request.post('/api/trpc/emergency.resume', { headers: { authorization: `Bearer ${adminToken}` } });
 });
@@ -99,17 +99,18 @@ test('the emergency stop asks first, shows a banner on every page, and Resume ta
   await dialog.getByRole('button', { name: 'Stop everything' }).click();
   await expect(dialog).toBeHidden();
 
-  const banner = page.getByRole('region', { name: 'Emergency stop' });
+  const banner = page.getByRole('region', { name: 'Server stopped' });
   await expect(banner).toContainText('Emergency stop is on');
   await expect(banner).toContainText('e2e drill');
   await expect(control).toContainText('The server is stopped');
+  await page.screenshot({ path: testInfo.outputPath('emergency-stopped-overview.png'), fullPage: true });
+  await expectAccessible(page);
 
   // Another page shows it too.
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Runs' }).click();
   await expect(page).toHaveURL(/\/app\/runs$/);
   await expect(banner).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath('emergency-banner-runs.png'), fullPage: true });
-  await expectAccessible(page);
 
   await banner.getByRole('button', { name: 'Resume' }).click();
   await expect(banner).toHaveCount(0);
@@ -122,7 +123,7 @@ test('the emergency stop asks first, shows a banner on every page, and Resume ta
 test('a stop made by another client shows its banner on an open page within moments, and so does the resume', async ({ signedIn: page }) => {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sessions' }).click();
   await expect(page).toHaveURL(/\/app\/sessions$/);
-  const banner = page.getByRole('region', { name: 'Emergency stop' });
+  const banner = page.getByRole('region', { name: 'Server stopped' });
   await expect(banner).toHaveCount(0);
   await trpcMutation(page, 'emergency.stop', { reason: 'stopped elsewhere' });
   await expect(banner).toContainText('stopped elsewhere');
