@@ -21,7 +21,11 @@ async function expectAccessible(page: Page): Promise<void> {
 }
 
 async function trpcMutation<T>(page: Page, procedure: string, input: unknown): Promise<T> {
-  const res = await page.request.post(`/api/trpc/${procedure}`, { headers: { authorization: `Bearer ${adminToken}` }, data: input });
+  // A procedure without input gets no body, but tRPC wants the content type all the same.
+  const res = await page.request.post(`/api/trpc/${procedure}`, {
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    ...(input === undefined ? {} : { data: input }),
+  });
   expect(res.ok(), `${procedure}: ${res.status()} ${await res.text()}`).toBe(true);
   return ((await res.json()) as { result: { data: T } }).result.data;
 }
@@ -40,7 +44,7 @@ async function horizontalOverflow(page: Page): Promise<number> {
 
 test.afterEach(async ({ request }) => {
   // Whatever happened above, leave the server taking work.
-  await request.post('/api/trpc/emergency.resume', { headers: { authorization: `Bearer ${adminToken}` } });
+  await request.post('/api/trpc/emergency.resume', { headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' } });
 });
 
 test('a run parked on an approval appears on the open overview and is approved there', async ({ signedIn: page }, testInfo) => {
