@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
+import type { APIRequestContext, Page } from '@playwright/test';
 import { adminToken, expect, makeWorkspace, test } from './fixtures';
 
 /** No axe violation of serious or critical impact (a local copy until the shared helper lands). */
@@ -20,14 +20,17 @@ async function expectAccessible(page: Page): Promise<void> {
   expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
 }
 
-async function trpcMutation<T>(page: Page, procedure: string, input: unknown): Promise<T> {
-  // A procedure without input gets no body, but tRPC wants the content type all the same.
-  const res = await page.request.post(`/api/trpc/${procedure}`, {
+/**
+ * A tRPC mutation as the dashboard's client sends it (batched, which is also how a procedure without
+ * input is called: an empty batch entry), with the admin token.
+ */
+async function trpcMutation<T>(request: APIRequestContext, procedure: string, input?: unknown): Promise<T> {
+  const res = await request.post(`/api/trpc/${procedure}?batch=1`, {
     headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-    ...(input === undefined ? {} : { data: input }),
+    data: input === undefined ? {} : { 0: input },
   });
   expect(res.ok(), `${procedure}: ${res.status()} ${await res.text()}`).toBe(true);
-  return ((await res.json()) as { result: { data: T } }).result.data;
+  return ((await res.json()) as Array<{ result: { data: T } }>)[0]!.result.data;
 }
 
 function readIfExists(file: string): string | null {
@@ -44,7 +47,7 @@ async function horizontalOverflow(page: Page): Promise<number> {
 
 test.afterEach(async ({ request }) => {
   // Whatever happened above, leave the server taking work.
-  await request.post('/api/trpc/emergency.resume', { headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' } });
+  await trpcMutation(request, 'emergency.resume');
 });
 
 test('a run parked on an approval appears on the open overview and is approved there', async ({ signedIn: page }, testInfo) => {
@@ -56,7 +59,7 @@ test('a run parked on an approval appears on the open overview and is approved t
   await expect(page.getByText('Live', { exact: true })).toBeVisible();
 
   // Another client starts the run; the overview, already open, hears of it on the global stream.
-  const run = await trpcMutation<{ id: string }>(page, 'runs.create', {
+  const run = await trpcMutation<{ id: string }>(page.request, 'runs.create', {
     workspacePath: workspace,
     prompt: `::tool bash {"command":"${command}"}\n::say finished`,
     model: 'scripted:default',
@@ -129,8 +132,8 @@ test('a stop made by another client shows its banner on an open page within mome
   await expect(page).toHaveURL(/\/app\/sessions$/);
   const banner = page.getByRole('region', { name: 'Server stopped' });
   await expect(banner).toHaveCount(0);
-  await trpcMutation(page, 'emergency.stop', { reason: 'stopped elsewhere' });
+  await trpcMutation(page.request, 'emergency.stop', { reason: 'stopped elsewhere' });
   await expect(banner).toContainText('stopped elsewhere');
-  await trpcMutation(page, 'emergency.resume', undefined);
+  await trpcMutation(page.request, 'emergency.resume');
   await expect(banner).toHaveCount(0);
 });
