@@ -1,6 +1,7 @@
 'use client';
 import type { ReactNode } from 'react';
 import { AuthGate } from './auth-gate';
+import { EmergencyBanner } from './emergency-banner';
 import { TopBar } from './top-bar';
 
 /** The frame of every signed-in page: the gate, the top bar and the page's own content. */
@@ -8,6 +9,7 @@ export function DashboardShell({ children }: { children: ReactNode }) {
   return (
     <AuthGate>
       <TopBar />
+      <EmergencyBanner />
       <main className="page">{children}</main>
     </AuthGate>
   );

@@ -12,6 +12,7 @@ import { usageRouter } from './routers/usage/router';
 import { emergencyRouter } from './routers/emergency/router';
 import { eventsRouter } from './routers/events/router';
 import { workspacesRouter } from './routers/workspaces/router';
+import { overviewRouter } from './routers/overview/router';
 import { router } from './trpc';
 
 export const appRouter = router({
@@ -28,6 +29,7 @@ export const appRouter = router({
   emergency: emergencyRouter,
   events: eventsRouter,
   workspaces: workspacesRouter,
+  overview: overviewRouter,
 });
 
 export type AppRouter = typeof appRouter;
