@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { user, usageRecord } from '@/db/schema';
 import type { Principal } from '@/server/auth/principal';
 import { ownedWhere, seesEveryOwner } from '@/server/core/access/owner-scope';
+import { currentGlobalFence } from '@/server/core/events/read-global';
 import { AppError } from '@/server/core/shared/errors';
 import type { WorkDeps } from '@/server/core/work/deps';
 import { tokensUsedToday, utcDayStart } from './quota';
@@ -73,6 +74,11 @@ export const usageReportSchema = z.object({
   quota: z.array(quotaStateSchema),
   /** When today's quota figures start over (the next UTC midnight). */
   quota_resets_at: z.string(),
+  /**
+   * The global event stream's position this report is complete up to: follow `events.global` from
+   * here (`lastEventId`) and refetch on `usage_recorded`, and no usage is missed or replayed.
+   */
+  stream_position: z.string(),
 });
 export type UsageReport = z.infer<typeof usageReportSchema>;
 
@@ -107,6 +113,8 @@ export async function usageReport(deps: WorkDeps, principal: Principal, rawInput
   const window = { from: dayDate(from), to: new Date(dayDate(to).getTime() + DAY_MS) };
   const inWindow = and(gte(usageRecord.createdAt, window.from), lt(usageRecord.createdAt, window.to))!;
   const scoped = ownedWhere(principal, usageRecord.ownerId, inWindow);
+  // Read before the sums: every usage event below the fence is committed, so the sums include it.
+  const streamPosition = (await currentGlobalFence(deps.db)) - 1;
 
   // Per model, and the totals: the summary's own query over the same window and scope.
   const summary = await usageSummary(deps, principal, window);
@@ -152,5 +160,6 @@ export async function usageReport(deps: WorkDeps, principal: Principal, rawInput
     totals: summary.totals,
     quota,
     quota_resets_at: new Date(utcDayStart(now).getTime() + DAY_MS).toISOString(),
+    stream_position: String(Math.max(streamPosition, 0)),
   };
 }
