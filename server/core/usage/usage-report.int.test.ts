@@ -139,7 +139,10 @@ describe('usage.report over tRPC', () => {
   }
 
   it('answers with the report, and refuses bad dates, reversed ranges and ranges over the maximum', async () => {
-    expect((await client().usage.report.query()).days).toHaveLength(14);
+    const report = await client().usage.report.query();
+    expect(report.days).toHaveLength(14);
+    // Where to follow the global stream from: a position, not a replay from the start.
+    expect(report.stream_position).toMatch(/^\d+$/);
     expect(await refusal({ from: '2026-13-01' })).toContain('date');
     expect(await refusal({ from: 'yesterday' })).toContain('YYYY-MM-DD');
     expect(await refusal({ from: '2026-03-02', to: '2026-03-01' })).toContain('after');
