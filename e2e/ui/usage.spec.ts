@@ -108,7 +108,7 @@ test('the usage page fits a 360 px screen and reads well in the dark theme', asy
   // Nothing on the page sticks out sideways (wide tables scroll inside their own box).
   const overflow = await page.locator('.usage-page').evaluate((el) => {
     const sticking = [...el.querySelectorAll('*')].filter((child) => !child.closest('.table-wrap') && child.getBoundingClientRect().right > window.innerWidth + 0.5);
-    return { scroll: el.scrollWidth - el.clientWidth, right: el.getBoundingClientRect().right - window.innerWidth, sticking: sticking.map((c) => c.className || c.tagName).slice(0, 5) };
+    return { scroll: el.scrollWidth - el.clientWidth, right: el.getBoundingClientRect().right - window.innerWidth, sticking: sticking.map((c) => c.getAttribute('class') ?? c.tagName).slice(0, 5) };
   });
   expect(overflow.sticking).toEqual([]);
   expect(overflow.scroll).toBeLessThanOrEqual(0);
