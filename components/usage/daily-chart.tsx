@@ -49,7 +49,7 @@ export function DailyChart({ report, metric, colors }: { report: UsageReport; me
       height={240}
       legend={<SeriesLegend series={providers.map((p) => ({ name: p, color: colors.get(p)! }))} />}
       table={
-        <div className="table-wrap">
+        <div className="table-wrap" role="region" aria-label={`${what} per day, scrollable`} tabIndex={0}>
           <table className="table">
             <caption className="visually-hidden">
               {what} per day and backend

@@ -38,7 +38,7 @@ export function ModelChart({ report }: { report: UsageReport }) {
       }
       tableVisible
       table={
-        <div className="table-wrap">
+        <div className="table-wrap" role="region" aria-label="Usage per model, scrollable" tabIndex={0}>
           <table className="table" aria-label="Usage per model">
             <thead>
               <tr>

@@ -9,7 +9,7 @@ const ownerLabel = (o: OwnerRow) => (o.owner_id === 'admin' ? 'Admin token' : (o
 export function OwnersTable({ owners, total }: { owners: OwnerRow[]; total: number }) {
   if (owners.length === 0) return <p className="muted">No owner used a model in this range.</p>;
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" role="region" aria-label="Usage per owner, scrollable" tabIndex={0}>
       <table className="table" aria-label="Usage per owner">
         <thead>
           <tr>
