@@ -10,6 +10,7 @@ const LINKS = [
   { href: '/app/runs', label: 'Runs' },
   { href: '/app/sessions', label: 'Sessions' },
   { href: '/app/approvals', label: 'Approvals' },
+  { href: '/app/usage', label: 'Usage' },
   { href: '/app/keys', label: 'API keys' },
   { href: '/app/access', label: 'Access' },
 ] as const;

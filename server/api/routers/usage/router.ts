@@ -9,4 +9,9 @@ export const usageRouter = router({
     .input(z.object({ hours: z.number().int().min(1).max(24 * 90).default(24), owner_id: z.string().min(1).optional() }).default({ hours: 24 }))
     .output(usage.usageSummarySchema)
     .query(({ ctx, input }) => usage.usageSummary(ctx.services, ctx.principal, { hours: input.hours, ownerId: input.owner_id })),
+  // Tokens and cost per UTC day, backend, model (and owner, for the admin), and today's quotas: the Usage page.
+  report: scopedProcedure('backends:read')
+    .input(usage.usageReportInputSchema)
+    .output(usage.usageReportSchema)
+    .query(({ ctx, input }) => usage.usageReport(ctx.services, ctx.principal, input)),
 });
