@@ -1,14 +1,22 @@
 'use client';
 import type { ReactNode } from 'react';
 import { AuthGate } from './auth-gate';
+import { GlobalEventsProvider } from './global-events';
 import { TopBar } from './top-bar';
 
 /** The frame of every signed-in page: the gate, the top bar and the page's own content. */
 export function DashboardShell({ children }: { children: ReactNode }) {
   return (
     <AuthGate>
-      <TopBar />
-      <main className="page">{children}</main>
+      <GlobalEventsProvider>
+        <a href="#main" className="skip-link">
+          Skip to content
+        </a>
+        <TopBar />
+        <main id="main" className="page" tabIndex={-1}>
+          {children}
+        </main>
+      </GlobalEventsProvider>
     </AuthGate>
   );
 }
