@@ -38,8 +38,11 @@ export function ThemeToggle() {
   }
 
   return (
-    <button type="button" className="button button-small theme-toggle" aria-pressed={dark ?? undefined} onClick={toggle}>
-      Dark mode
+    <button type="button" className="button button-small theme-toggle" aria-pressed={dark ?? undefined} onClick={toggle} title="Dark mode">
+      <svg aria-hidden="true" width="16" height="16" viewBox="0 0 16 16" focusable="false">
+        <path d="M13.5 10.2A6 6 0 0 1 5.8 2.5a6 6 0 1 0 7.7 7.7Z" fill="currentColor" />
+      </svg>
+      <span className="wide-hidden">Dark mode</span>
     </button>
   );
 }

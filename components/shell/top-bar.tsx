@@ -48,7 +48,8 @@ export function TopBar() {
           <NavLinks pendingApprovals={pendingApprovals} />
           <div className="who">
             <span data-testid="signed-in-as" className="who-name">
-              Signed in as <strong>{principal.name}</strong>
+              <span className="wide-hidden">Signed in as </span>
+              <strong>{principal.name}</strong>
             </span>
             <ThemeToggle />
             <SignOutButton />
