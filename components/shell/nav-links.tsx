@@ -1,8 +1,10 @@
 'use client';
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { useTRPC } from '@/lib/trpc';
+import { useCoalesced } from '@/lib/use-event-stream';
+import { useGlobalEvents, type GlobalEvent } from './global-events';
 import { usePrincipal } from './principal-context';
 
 const LINKS = [
@@ -21,23 +23,45 @@ function isCurrent(pathname: string, href: string): boolean {
   return pathname === href || pathname.startsWith(`${href}/`);
 }
 
-/** How many approvals wait, shown next to the link so they are noticed from any page. */
-function PendingCount() {
+/**
+ * Events after which the set of pending approvals may differ: an approval asked for or decided, or
+ * a run, turn or session that ended or changed state (its open approvals end with it).
+ */
+function mayChangeApprovals(event: GlobalEvent): boolean {
+  return event.type.startsWith('approval_') || /^(run|turn|session)_/.test(event.type) || event.type.startsWith('emergency');
+}
+
+/**
+ * How many approvals wait, so they are noticed from any page. The count is fetched once and fetched
+ * again when the global event stream says an approval was requested or decided (no polling).
+ */
+export function usePendingApprovals(): number {
   const trpc = useTRPC();
+  const queryClient = useQueryClient();
   const principal = usePrincipal();
   const allowed = ['admin', 'runs:read', 'sessions:read'].some((scope) => principal.scopes.includes(scope));
-  const pending = useQuery(trpc.approvals.list.queryOptions({ status: 'pending' }, { enabled: allowed, refetchInterval: 10_000, retry: false }));
-  const count = pending.data?.length ?? 0;
+  const pending = useQuery(trpc.approvals.list.queryOptions({ status: 'pending' }, { enabled: allowed, retry: false }));
+  const refresh = useCoalesced(() => {
+    void queryClient.invalidateQueries(trpc.approvals.list.pathFilter());
+  }, 200);
+  useGlobalEvents((events) => {
+    if (allowed && events.some(mayChangeApprovals)) refresh();
+  });
+  return pending.data?.length ?? 0;
+}
+
+/** The count as a small pill; `testId` only on the one in the nav (the menu button repeats it on narrow screens). */
+export function PendingCount({ count, testId }: { count: number; testId?: string }) {
   if (count === 0) return null;
   return (
-    <span className="nav-count" data-testid="pending-approvals-count">
+    <span className="nav-count" data-testid={testId}>
       {count}
       <span className="visually-hidden"> pending</span>
     </span>
   );
 }
 
-export function NavLinks() {
+export function NavLinks({ pendingApprovals }: { pendingApprovals: number }) {
   const pathname = usePathname();
   return (
     <nav aria-label="Main" className="nav">
@@ -46,7 +70,7 @@ export function NavLinks() {
           <li key={link.href}>
             <Link href={link.href} aria-current={isCurrent(pathname, link.href) ? 'page' : undefined}>
               {link.label}
-              {link.href === '/app/approvals' && <PendingCount />}
+              {link.href === '/app/approvals' && <PendingCount count={pendingApprovals} testId="pending-approvals-count" />}
             </Link>
           </li>
         ))}

@@ -1,7 +1,11 @@
-/** What the dashboard specs share: token sign-in and a page that starts signed in as the admin. */
+/**
+ * What the dashboard specs share: token sign-in, a page that starts signed in as the admin, the
+ * accessibility check every page runs, screenshots kept as artifacts, and workspaces.
+ */
 import fs from 'node:fs';
 import path from 'node:path';
-import { test as base, expect, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { test as base, expect, type Page, type TestInfo } from '@playwright/test';
 
 export const adminToken = process.env.E2E_ADMIN_TOKEN ?? '';
 
@@ -35,4 +39,34 @@ export function makeWorkspace(label: string): string {
   const dir = path.join(dataDir, 'workspaces', `e2e-${label}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`);
   fs.mkdirSync(dir, { recursive: true });
   return dir;
+}
+
+/**
+ * Runs axe on the page as it is now and fails on any violation of serious or critical impact,
+ * listing each (rule, impact, what it means, the offending elements) so the failure says what to fix.
+ */
+export async function expectAccessible(page: Page): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const severe = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const described = severe.map(
+    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+      .slice(0, 5)
+      .map((n) => n.target.join(' '))
+      .join(', ')}${v.nodes.length > 5 ? ` and ${v.nodes.length - 5} more` : ''}`,
+  );
+  expect(described, `axe found serious or critical violations on ${page.url()}`).toEqual([]);
+}
+
+/** Saves a screenshot of the whole page as a test artifact (`<outputDir>/<test>/<name>.png`). */
+export async function screenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  await page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
+}
+
+/** The page does not scroll sideways: nothing is wider than the viewport. */
+export async function expectNoHorizontalOverflow(page: Page): Promise<void> {
+  const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    clientWidth: document.documentElement.clientWidth,
+  }));
+  expect(scrollWidth, `the page at ${page.url()} is ${scrollWidth}px wide in a ${clientWidth}px viewport`).toBeLessThanOrEqual(clientWidth);
 }
