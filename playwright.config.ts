@@ -27,6 +27,9 @@ const baseURL = `http://127.0.0.1:${port}`;
 // runner's environment) read the same value via process.env.E2E_ADMIN_TOKEN.
 process.env.E2E_ADMIN_TOKEN ??= 'e2e-admin-token-switchboard-0001';
 process.env.E2E_BASE_URL = baseURL;
+// A daily quota on the scripted backend, so the usage page and the overview show a quota bar; the
+// specs read the same value from the environment.
+process.env.DAILY_TOKEN_QUOTA ??= 'scripted:1000000';
 
 // The config is evaluated in the runner and again in every worker; only the first evaluation
 // (no E2E_DATA_DIR inherited yet) makes the temp dir, and only that process deletes it on exit.
@@ -99,6 +102,7 @@ export default defineConfig({
       AUTOPACK_API_KEY: '',
       AUTH_DISABLED: '',
       WORKSPACE_ROOTS: '',
+      DAILY_TOKEN_QUOTA: process.env.DAILY_TOKEN_QUOTA,
       SWITCHBOARD_NO_DASHBOARD: '',
       LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
     },

@@ -3,16 +3,7 @@
  * records its creation (and filters to it), and the admin's own dashboard session is listed as the
  * current one.
  */
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
-import { expect, test } from './fixtures';
-
-/** No accessibility violation of impact serious or critical on the page as it is now. */
-async function expectAccessible(page: Page): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
-}
+import { expect, expectAccessible, test } from './fixtures';
 
 test('a key created with an expiry shows it, and the audit trail shows the creation', async ({ signedIn: page }, testInfo) => {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Access' }).click();

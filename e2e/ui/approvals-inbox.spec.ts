@@ -6,16 +6,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { expect, makeWorkspace, test } from './fixtures';
-
-/** No accessibility violation of impact serious or critical on the page as it is now. */
-async function expectAccessible(page: Page): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
-}
+import { expect, expectAccessible, makeWorkspace, test } from './fixtures';
 
 function mainNav(page: Page) {
   return page.getByRole('navigation', { name: 'Main' });

@@ -9,16 +9,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import type { APIRequestContext, Page } from '@playwright/test';
-import { adminToken, expect, makeWorkspace, test } from './fixtures';
-
-/** No axe violation of serious or critical impact (a local copy until the shared helper lands). */
-async function expectAccessible(page: Page): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
-}
+import { adminToken, expect, expectAccessible, makeWorkspace, test } from './fixtures';
 
 /**
  * A tRPC mutation as the dashboard's client sends it (batched, which is also how a procedure without

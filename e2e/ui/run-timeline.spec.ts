@@ -6,18 +6,10 @@
  * screen without sideways scrolling and passes an accessibility check.
  */
 import fs from 'node:fs';
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { expect, makeWorkspace, test } from './fixtures';
+import { expect, expectAccessible, makeWorkspace, test } from './fixtures';
 
 const SCRIPTED = 'scripted:default';
-
-/** No serious or critical accessibility violations on the page as it is now. */
-async function expectAccessible(page: Page): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
-}
 
 async function startRun(page: Page, workspace: string, prompt: string): Promise<string> {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Runs' }).click();

@@ -4,18 +4,10 @@
  * page is open — through the canonical `events.global` stream, no reload — and a 390 px wide
  * screen that shows the list without the page scrolling sideways.
  */
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { adminToken, expect, makeWorkspace, test } from './fixtures';
+import { adminToken, expect, expectAccessible, makeWorkspace, test } from './fixtures';
 
 const SCRIPTED = 'scripted:default';
-
-/** No accessibility violation of serious or critical impact on the page as it is now. */
-async function expectAccessible(page: Page): Promise<void> {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
-}
 
 /** A run submitted through the agentd dialect with the admin token, as another client would. */
 async function submitThroughRest(page: Page, workspace: string, prompt: string): Promise<string> {

@@ -7,19 +7,11 @@
  * A quota bar needs a daily limit: when the server was started with DAILY_TOKEN_QUOTA naming the
  * scripted backend (e.g. `DAILY_TOKEN_QUOTA=scripted:1000000`), its bar is checked too.
  */
-import AxeBuilder from '@axe-core/playwright';
 import type { APIRequestContext, Locator, Page } from '@playwright/test';
-import { adminToken, expect, makeWorkspace, test } from './fixtures';
+import { adminToken, expect, expectAccessible, makeWorkspace, test } from './fixtures';
 
 const SCRIPTED = 'scripted:default';
 const scriptedQuota = /(?:^|,)\s*scripted:(\d+)/.exec(process.env.DAILY_TOKEN_QUOTA ?? '')?.[1];
-
-/** No accessibility violations of serious or critical impact (a local copy until fixtures has the shared one). */
-async function expectAccessible(page: Page): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const blocking = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(blocking.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-}
 
 /** A run of the scripted backend that reports the given token counts, finished. */
 async function runWithUsage(request: APIRequestContext, input: number, output: number): Promise<void> {

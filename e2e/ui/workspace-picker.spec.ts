@@ -6,18 +6,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
-import { expect, makeWorkspace, test } from './fixtures';
+import { expect, expectAccessible, makeWorkspace, test } from './fixtures';
 
 const SCRIPTED = 'scripted:default';
-
-/** No axe violation of impact serious or critical on the page as it is now. */
-async function expectAccessible(page: Page): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
-}
 
 /** The element lies within the viewport's width and nothing in it scrolls it sideways. */
 async function expectFits(element: Locator, width: number): Promise<void> {
