@@ -5,7 +5,8 @@
  * the approvals badge, live lists and counts — registers a listener with `useGlobalEvents` instead of
  * opening a stream of its own.
  */
-import { createContext, useCallback, useContext, useEffect, useRef, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
 import { useTRPC } from '@/lib/trpc';
 import { useEventStream, type StreamState } from '@/lib/use-event-stream';
@@ -29,13 +30,21 @@ const GlobalEventsContext = createContext<GlobalEventsValue | null>(null);
 export function GlobalEventsProvider({ children }: { children: ReactNode }) {
   const trpc = useTRPC();
   const listeners = useRef(new Set<Listener>());
+  // Start from where the log is now, not from its beginning: listeners want what happens from here
+  // on, and replaying the whole history on every page load would cost the server and the tab.
+  const position = useQuery(trpc.overview.position.queryOptions(undefined, { staleTime: Infinity, gcTime: Infinity, retry: false }));
+  const [start, setStart] = useState<string | undefined>(undefined);
+  if (start === undefined && position.data) setStart(position.data.stream_position);
+  const ready = start !== undefined || position.isError;
   const stream = useEventStream(
     'global',
     // A global event is a stream event plus where it came from; the hook only reads the common fields.
-    (lastEventId, onData) =>
-      trpc.events.global.subscriptionOptions(lastEventId ? { lastEventId } : undefined, { onData }) as unknown as ReturnType<
+    (lastEventId, onData) => {
+      const cursor = lastEventId ?? start;
+      return trpc.events.global.subscriptionOptions(cursor ? { lastEventId: cursor } : undefined, { onData, enabled: ready }) as unknown as ReturnType<
         typeof trpc.events.run.subscriptionOptions
-      >,
+      >;
+    },
     {
       onEvents: (events) => {
         for (const listener of listeners.current) listener(events as GlobalEvent[]);
