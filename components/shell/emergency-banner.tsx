@@ -10,15 +10,10 @@ import { usePrincipal } from './principal-context';
 import styles from './emergency-banner.module.css';
 
 /**
- * Non-admins do not see the emergency stream (it belongs to no owner), so their banner asks again
- * now and then and whenever the window regains focus.
- */
-const NON_ADMIN_REFRESH_MS = 30_000;
-
-/**
  * While the emergency stop is on, a banner under the top bar of every page says so, with Resume for
- * the admin. The admin's banner follows the global stream (the stop and the resume are events on
- * it), so it appears and goes within a second of either, from any tab or client.
+ * the admin. It follows the global stream (the stop and the resume are events on it, visible to
+ * whoever may read the emergency state), so it appears and goes within a second of either, from any
+ * tab or client.
  */
 export function EmergencyBanner() {
   const trpc = useTRPC();
@@ -28,13 +23,13 @@ export function EmergencyBanner() {
   const mayRead = isAdmin || principal.scopes.includes('runs:read');
 
   const status = useQuery(
-    trpc.emergency.status.queryOptions(undefined, { enabled: mayRead, retry: false, refetchInterval: isAdmin ? false : NON_ADMIN_REFRESH_MS, refetchOnWindowFocus: true }),
+    trpc.emergency.status.queryOptions(undefined, { enabled: mayRead, retry: false, refetchOnWindowFocus: true }),
   );
-  const position = useQuery(trpc.overview.position.queryOptions(undefined, { enabled: isAdmin, staleTime: Infinity, gcTime: Infinity, retry: false }));
+  const position = useQuery(trpc.overview.position.queryOptions(undefined, { enabled: mayRead, staleTime: Infinity, gcTime: Infinity, retry: false }));
   const [startPosition, setStartPosition] = useState<string | undefined>(undefined);
   if (startPosition === undefined && position.data) setStartPosition(position.data.stream_position);
 
-  useGlobalChanges('emergency-banner', isAdmin ? startPosition : undefined, (change) => {
+  useGlobalChanges('emergency-banner', mayRead ? startPosition : undefined, (change) => {
     if (change.emergency) void queryClient.invalidateQueries(trpc.emergency.status.queryFilter());
   });
 

@@ -1,13 +1,15 @@
 /**
  * Which event streams a principal may read: the admin every stream, anyone else the streams of
- * their owner's runs and sessions (server/core/access/owner-scope.ts is the rule). Streams that
- * belong to no run or session (the emergency stop's) are the admin's alone.
+ * their owner's runs and sessions (server/core/access/owner-scope.ts is the rule). The emergency
+ * stop's stream belongs to no owner: whoever may read the emergency state (runs:read) sees it, so
+ * every dashboard learns at once that the server stopped. Other ownerless streams are the admin's alone.
  */
 import { eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { agentSession, run } from '@/db/schema';
 import { can, type Principal } from '@/server/auth/principal';
 import { owns, seesEveryOwner } from '@/server/core/access/owner-scope';
+import { EMERGENCY_STREAM } from './streams';
 
 export type StreamKind = 'run' | 'session';
 
@@ -49,8 +51,10 @@ export function maySee(principal: Principal, origin: Pick<StreamOrigin, 'kind' |
  */
 export function visibleStreamFilter(deps: { db: Db }, principal: Principal): (streamId: string) => Promise<boolean> {
   if (seesEveryOwner(principal)) return async () => true;
+  const seesEmergency = can(principal, 'runs:read');
   const known = new Map<string, Promise<boolean>>();
   return (streamId) => {
+    if (streamId === EMERGENCY_STREAM) return Promise.resolve(seesEmergency);
     let visible = known.get(streamId);
     if (!visible) {
       // A reader that stays for days sees many streams; forgetting costs only a lookup.

@@ -209,6 +209,30 @@ describe('events.global', () => {
     for (const c of [admin, aliceSees, bobSees, resumed]) c.close();
   });
 
+  it('shows the emergency stop and resume to everyone who may read the emergency state, not to a reader without runs:read', async () => {
+    const carol = await register('carol');
+    const keyRes = await s.fetch('/api/trpc/apiKeys.create', { method: 'POST', token: s.adminToken, json: { name: 'sessions only', scopes: ['sessions:read'] } });
+    expect(keyRes.status).toBe(200);
+    const sessionsOnly = ((await keyRes.json()) as { result: { data: { key: string } } }).result.data.key;
+    const carolSees = await subscribe('global', undefined, { token: carol });
+    const narrowSees = await subscribe('global', undefined, { token: sessionsOnly });
+    await trpcMutation('emergency.stop', { reason: 'maintenance' });
+    // A void input is sent in tRPC's batch form, as its client does.
+    const resumed = await s.fetch('/api/trpc/emergency.resume?batch=1', { method: 'POST', token: s.adminToken, json: {} });
+    expect(resumed.status).toBe(200);
+    const released = (f: SseFrame) => isEvent(f) && eventOf(f).type === 'emergency_stop_released';
+    await carolSees.waitFor(released);
+    expect(eventsOf(carolSees).map((e) => e.type)).toEqual(['emergency_stop_activated', 'emergency_stop_released']);
+    expect(eventsOf(carolSees)[0]!.data).toMatchObject({ reason: 'maintenance' });
+    // The narrow key's stream saw the same moments pass and nothing of them.
+    const probe = await startRun('::say after the stop');
+    const probeDone = (f: SseFrame) => isEvent(f) && eventOf(f).stream === `run:${probe}` && eventOf(f).type === 'run_succeeded';
+    const adminSees = await subscribe('global', { lastEventId: String(eventsOf(carolSees)[1]!.seq) });
+    await adminSees.waitFor(probeDone);
+    expect(eventsOf(narrowSees).filter((e) => e.type.startsWith('emergency'))).toEqual([]);
+    for (const c of [carolSees, narrowSees, adminSees]) c.close();
+  });
+
   it('resumes after a global position, and refuses a cursor beyond the largest safe integer', async () => {
     const runId = await startRun('::say resumed');
     const first = await subscribe('global', undefined);
