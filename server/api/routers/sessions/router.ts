@@ -4,21 +4,9 @@ import { storedEventDtoSchema } from '@/server/core/events/event-dto';
 import * as sessions from '@/server/core/sessions';
 import { SESSION_STATUSES } from '@/server/core/work/status';
 import { router, scopedProcedure } from '@/server/api/trpc';
+import { listFiltersInput } from '../shared/list-filters';
 
-const page = { limit: z.number().int().min(1).max(200).default(50), offset: z.number().int().min(0).default(0) };
-/** What a list can be narrowed to; `owner` narrows within the caller's scope (only the admin sees other owners). */
-const listFilters = z
-  .object({
-    ...page,
-    status: z.array(z.enum(SESSION_STATUSES)).max(SESSION_STATUSES.length).optional(),
-    workspace: z.string().min(1).max(4096).optional(),
-    model: z.string().min(1).max(200).optional(),
-    origin: z.string().min(1).max(64).optional(),
-    owner: z.string().min(1).max(200).optional(),
-    /** Text the title contains. */
-    q: z.string().max(200).optional(),
-  })
-  .default({ limit: 50, offset: 0 });
+const listFilters = listFiltersInput(SESSION_STATUSES);
 const byId = z.object({ id: z.string() });
 
 export const sessionsRouter = router({
