@@ -12,7 +12,7 @@ import type { Principal } from '@/server/auth/principal';
 import { ownedWhere } from '@/server/core/access/owner-scope';
 import { currentGlobalFence } from '@/server/core/events/read-global';
 import type { WorkDeps } from '@/server/core/work/deps';
-import { PENDING_APPROVAL_STATUSES } from '@/server/core/work/status';
+import { isPendingApproval, PENDING_APPROVAL_STATUSES } from '@/server/core/work/status';
 import { approvalDtoSchema, toApprovalDto } from './approval-dto';
 
 export const INBOX_STATES = ['pending', 'decided'] as const;
@@ -64,12 +64,12 @@ function nameOf(id: string | null, userName: string | null, keyName: string | nu
 export async function listApprovalsWithContext(deps: WorkDeps, principal: Principal, input: ListApprovalsWithContextInput): Promise<ApprovalsPage> {
   const limit = Math.min(Math.max(input.limit ?? 25, 1), MAX_INBOX_PAGE);
   const offset = Math.max(input.offset ?? 0, 0);
-  const state: SQL =
-    input.status === 'pending' ? inArray(approval.status, [...PENDING_APPROVAL_STATUSES]) : notInArray(approval.status, [...PENDING_APPROVAL_STATUSES]);
+  const pending = isPendingApproval(input.status);
+  const state: SQL = pending ? inArray(approval.status, [...PENDING_APPROVAL_STATUSES]) : notInArray(approval.status, [...PENDING_APPROVAL_STATUSES]);
   const where = ownedWhere(principal, approval.ownerId, state);
   // Read before the page, so every event after it reaches a subscriber starting here.
   const fence = await currentGlobalFence(deps.db);
-  const order = input.status === 'pending' ? [asc(approval.createdAt), asc(approval.id)] : [desc(approval.decidedAt), desc(approval.id)];
+  const order = pending ? [asc(approval.createdAt), asc(approval.id)] : [desc(approval.decidedAt), desc(approval.id)];
   const [rows, [totalRow]] = await Promise.all([
     deps.db
       .select({
