@@ -132,6 +132,16 @@ describe('who may manage API keys', () => {
     expect(tooLateAegis.status).toBe(400);
     expect((await tooLateAegis.json()).error).toContain('expiresAt');
   });
+
+  it('POST /api/auth/api-keys takes a name of up to 200 characters and answers a longer one with a 400 naming name', async () => {
+    const longest = 'k'.repeat(200);
+    const created = await s.fetch('/api/auth/api-keys', { method: 'POST', token: s.adminToken, json: { name: longest } });
+    expect(created.status).toBe(201);
+    expect((await created.json()).name).toBe(longest);
+    const tooLong = await s.fetch('/api/auth/api-keys', { method: 'POST', token: s.adminToken, json: { name: `${longest}k` } });
+    expect(tooLong.status).toBe(400);
+    expect((await tooLong.json()).error).toContain('name');
+  });
 });
 
 describe('secrets at rest', () => {

@@ -79,6 +79,8 @@ export function createAuth(db: Db, env: Env, secrets: Secrets) {
       apiKey({
         defaultPrefix: API_KEY_PREFIX,
         defaultKeyLength: 40,
+        // The API takes names of up to 200 characters; the plugin's own limit of 32 would turn a longer one into a 500.
+        maximumNameLength: 200,
         enableMetadata: true,
         rateLimit: { enabled: false },
         // Switchboard checks a key's expiry itself (in the future, at most a year ahead, never past
