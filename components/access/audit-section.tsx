@@ -96,7 +96,7 @@ export function AuditSection() {
       <ErrorAlert message={audit.error ? errorMessage(audit.error) : null} />
       {audit.data && entries.length === 0 && <p className="muted">Nothing recorded{action || actor ? ' for this filter' : ''}.</p>}
       {entries.length > 0 && (
-        <div className="table-wrap">
+        <div className="table-wrap" role="region" aria-labelledby="audit-heading" tabIndex={0}>
           <table className="table" aria-labelledby="audit-heading" data-testid="audit-trail">
             <thead>
               <tr>

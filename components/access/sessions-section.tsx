@@ -72,7 +72,7 @@ export function SessionsSection() {
       <ErrorAlert message={sessions.error ? errorMessage(sessions.error) : null} />
       {sessions.data && sessions.data.length === 0 && <p className="muted">No other sessions are signed in.</p>}
       {sessions.data && sessions.data.length > 0 && (
-        <div className="table-wrap">
+        <div className="table-wrap" role="region" aria-labelledby="sessions-heading" tabIndex={0}>
           <table className="table" aria-labelledby="sessions-heading">
             <thead>
               <tr>

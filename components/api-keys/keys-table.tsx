@@ -17,7 +17,7 @@ function Expiry({ at }: { at: string | null }) {
 export function KeysTable({ keys }: { keys: ApiKey[] }) {
   if (keys.length === 0) return <p className="muted">No API keys yet. Create one above.</p>;
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" role="region" aria-label="API keys" tabIndex={0}>
       <table className="table">
         <thead>
           <tr>

@@ -4,7 +4,8 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { errorMessage } from '@/lib/errors';
 import { useTRPC } from '@/lib/trpc';
 import type { StreamEvent } from '@/lib/types';
-import { useCoalesced, useEventStream } from '@/lib/use-event-stream';
+import { useCoalesced } from '@/lib/use-event-stream';
+import { useGlobalEvents } from '@/components/shell/global-events';
 import { ErrorAlert } from '@/components/ui/error-alert';
 import { ApprovalCard } from './approval-card';
 import { ApprovalHistory } from './approval-history';
@@ -35,25 +36,13 @@ export function ApprovalsView() {
   const pending = useQuery(trpc.approvals.inbox.queryOptions({ status: 'pending', limit: PENDING_PAGE }));
   const approvals = pending.data?.items ?? [];
 
-  // The stream starts where the first page was read: later requests and decisions, no history.
-  const [cursor, setCursor] = useState<string | undefined>(undefined);
-  if (cursor === undefined && pending.data) setCursor(pending.data.stream_cursor);
-
   const refresh = useCoalesced(() => {
     void queryClient.invalidateQueries(trpc.approvals.inbox.pathFilter());
     void queryClient.invalidateQueries(trpc.approvals.list.pathFilter());
   }, 250);
-  const { state } = useEventStream(
-    'approvals-inbox',
-    // A global event is a stream event naming its stream too; the hook needs only the common part.
-    (lastEventId, onData) =>
-      trpc.events.global.subscriptionOptions({ lastEventId: lastEventId ?? cursor }, { enabled: cursor !== undefined, onData: (tracked) => onData(tracked) }) as never,
-    {
-      onEvents: (events) => {
-        if (events.some(touchesApprovals)) refresh();
-      },
-    },
-  );
+  const { state } = useGlobalEvents((events) => {
+    if (events.some(touchesApprovals)) refresh();
+  });
 
   // Keyboard selection: an index into the pending list, kept in range as requests come and go.
   const [selected, setSelected] = useState(0);

@@ -1,6 +1,5 @@
 'use client';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
 import { errorMessage } from '@/lib/errors';
 import { useTRPC } from '@/lib/trpc';
 import { usePrincipal } from '@/components/shell/principal-context';
@@ -70,10 +69,7 @@ export function OverviewView() {
 
   const overview = useQuery(trpc.overview.get.queryOptions(undefined, { enabled: mayRead }));
   const emergency = useQuery(trpc.emergency.status.queryOptions(undefined, { enabled: isAdmin }));
-  const [startPosition, setStartPosition] = useState<string | undefined>(undefined);
-  if (startPosition === undefined && overview.data) setStartPosition(overview.data.stream_position);
-
-  const live = useGlobalChanges('overview', startPosition, (change) => {
+  const live = useGlobalChanges((change) => {
     void queryClient.invalidateQueries(trpc.overview.get.queryFilter());
     void queryClient.invalidateQueries(trpc.approvals.list.pathFilter());
     if (change.emergency) void queryClient.invalidateQueries(trpc.emergency.status.queryFilter());

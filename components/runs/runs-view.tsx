@@ -22,7 +22,7 @@ export function RunsView() {
   const me = useQuery(trpc.auth.me.queryOptions());
   const runs = useQuery(trpc.runs.list.queryOptions(listInput(params, RUN_STATUSES, PAGE), { placeholderData: keepPreviousData }));
   // Any run created, changed or finished — through the dashboard, a dialect or another client — refreshes the page shown.
-  const live = useLiveList('runs-list', runs.data?.cursor, ['run:'], () => void queryClient.invalidateQueries(trpc.runs.list.pathFilter()));
+  const live = useLiveList(['run:'], () => void queryClient.invalidateQueries(trpc.runs.list.pathFilter()));
   const now = useNow();
   const shown = runs.data?.runs ?? [];
 

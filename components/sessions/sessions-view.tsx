@@ -22,7 +22,7 @@ export function SessionsView() {
   const me = useQuery(trpc.auth.me.queryOptions());
   const sessions = useQuery(trpc.sessions.list.queryOptions(listInput(params, SESSION_STATUSES, PAGE), { placeholderData: keepPreviousData }));
   // Any session created, changed or answered — through the dashboard, a dialect or another client — refreshes the page shown.
-  const live = useLiveList('sessions-list', sessions.data?.cursor, ['session:'], () => void queryClient.invalidateQueries(trpc.sessions.list.pathFilter()));
+  const live = useLiveList(['session:'], () => void queryClient.invalidateQueries(trpc.sessions.list.pathFilter()));
   const now = useNow();
   const shown = sessions.data?.sessions ?? [];
 

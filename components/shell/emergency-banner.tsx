@@ -1,6 +1,5 @@
 'use client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
 import { errorMessage } from '@/lib/errors';
 import { formatDateTime } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
@@ -25,11 +24,7 @@ export function EmergencyBanner() {
   const status = useQuery(
     trpc.emergency.status.queryOptions(undefined, { enabled: mayRead, retry: false, refetchOnWindowFocus: true }),
   );
-  const position = useQuery(trpc.overview.position.queryOptions(undefined, { enabled: mayRead, staleTime: Infinity, gcTime: Infinity, retry: false }));
-  const [startPosition, setStartPosition] = useState<string | undefined>(undefined);
-  if (startPosition === undefined && position.data) setStartPosition(position.data.stream_position);
-
-  useGlobalChanges('emergency-banner', mayRead ? startPosition : undefined, (change) => {
+  useGlobalChanges((change) => {
     if (change.emergency) void queryClient.invalidateQueries(trpc.emergency.status.queryFilter());
   });
 

@@ -36,7 +36,7 @@ export function UsageView() {
     <div className="stack usage-page">
       <div className="page-head">
         <h1>Usage</h1>
-        {data && <UsageLive position={data.stream_position} />}
+        {data && <UsageLive />}
         <span className="spacer" />
         <div className="usage-range">
           <label htmlFor={rangeId}>Range</label>

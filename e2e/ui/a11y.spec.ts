@@ -1,6 +1,6 @@
 /**
  * Quality across the dashboard: every page (overview, runs, a run, sessions, a session, approvals,
- * keys, sign-in, not found) at 1400 px and 390 px, in the light and the dark theme, is axe clean
+ * usage, keys, access, sign-in, not found) at 1400 px and 390 px, in the light and the dark theme, is axe clean
  * (no serious or critical violations) and, at 390 px, never scrolls sideways; no icon request fails;
  * the keyboard reaches the nav and the content (skip link, the Menu disclosure on narrow screens);
  * the approvals badge follows the global event stream; the theme choice is remembered.
@@ -83,7 +83,9 @@ for (const size of SIZES) {
       ['sessions', '/app/sessions'],
       ['session', `/app/sessions/${sessionId}`],
       ['approvals', '/app/approvals'],
+      ['usage', '/app/usage'],
       ['keys', '/app/keys'],
+      ['access', '/app/access'],
       ['not-found', '/app/no-such-page'],
     ];
     await page.setViewportSize({ width: size.width, height: size.height });
@@ -103,6 +105,8 @@ for (const size of SIZES) {
       }
     }
     expect(iconFailures).toEqual([]);
+    // Leave nothing waiting for the specs that come after.
+    await mutate(request, 'runs.cancel', { id: runId });
   });
 }
 
