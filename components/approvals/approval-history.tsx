@@ -34,7 +34,7 @@ function Decision({ approval }: { approval: InboxApproval }) {
 export function ApprovalHistory() {
   const trpc = useTRPC();
   const [offset, setOffset] = useState(0);
-  const history = useQuery(trpc.approvals.inbox.queryOptions({ status: 'decided', offset, limit: HISTORY_PAGE }, { placeholderData: keepPreviousData }));
+  const history = useQuery(trpc.approvals.inbox.queryOptions({ status: 'decided', offset, limit: HISTORY_PAGE }, { placeholderData: keepPreviousData, refetchOnMount: 'always' }));
   const items = history.data?.items ?? [];
 
   return (

@@ -33,7 +33,7 @@ function isTyping(target: EventTarget | null): boolean {
 export function ApprovalsView() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const pending = useQuery(trpc.approvals.inbox.queryOptions({ status: 'pending', limit: PENDING_PAGE }));
+  const pending = useQuery(trpc.approvals.inbox.queryOptions({ status: 'pending', limit: PENDING_PAGE }, { refetchOnMount: 'always' }));
   const approvals = pending.data?.items ?? [];
 
   const refresh = useCoalesced(() => {

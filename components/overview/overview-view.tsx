@@ -67,7 +67,7 @@ export function OverviewView() {
   const isAdmin = principal.scopes.includes('admin');
   const mayRead = isAdmin || principal.scopes.includes('runs:read') || principal.scopes.includes('sessions:read');
 
-  const overview = useQuery(trpc.overview.get.queryOptions(undefined, { enabled: mayRead }));
+  const overview = useQuery(trpc.overview.get.queryOptions(undefined, { enabled: mayRead, refetchOnMount: 'always' }));
   const emergency = useQuery(trpc.emergency.status.queryOptions(undefined, { enabled: isAdmin }));
   const live = useGlobalChanges((change) => {
     void queryClient.invalidateQueries(trpc.overview.get.queryFilter());

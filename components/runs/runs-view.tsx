@@ -20,7 +20,7 @@ export function RunsView() {
   const queryClient = useQueryClient();
   const { params, update, hrefWith } = useListParams();
   const me = useQuery(trpc.auth.me.queryOptions());
-  const runs = useQuery(trpc.runs.list.queryOptions(listInput(params, RUN_STATUSES, PAGE), { placeholderData: keepPreviousData }));
+  const runs = useQuery(trpc.runs.list.queryOptions(listInput(params, RUN_STATUSES, PAGE), { placeholderData: keepPreviousData, refetchOnMount: 'always' }));
   // Any run created, changed or finished — through the dashboard, a dialect or another client — refreshes the page shown.
   const live = useLiveList(['run:'], () => void queryClient.invalidateQueries(trpc.runs.list.pathFilter()));
   const now = useNow();

@@ -20,7 +20,7 @@ export function SessionsView() {
   const queryClient = useQueryClient();
   const { params, update, hrefWith } = useListParams();
   const me = useQuery(trpc.auth.me.queryOptions());
-  const sessions = useQuery(trpc.sessions.list.queryOptions(listInput(params, SESSION_STATUSES, PAGE), { placeholderData: keepPreviousData }));
+  const sessions = useQuery(trpc.sessions.list.queryOptions(listInput(params, SESSION_STATUSES, PAGE), { placeholderData: keepPreviousData, refetchOnMount: 'always' }));
   // Any session created, changed or answered — through the dashboard, a dialect or another client — refreshes the page shown.
   const live = useLiveList(['session:'], () => void queryClient.invalidateQueries(trpc.sessions.list.pathFilter()));
   const now = useNow();

@@ -64,6 +64,8 @@ export function GlobalEventsProvider({ children }: { children: ReactNode }) {
 
 /**
  * Calls `onEvents` with each batch of new global events (in order) while the component is mounted.
+ * It hears nothing of what happened while it was not: a view kept current this way refetches its
+ * data when it mounts (`refetchOnMount: 'always'`).
  * Returns the stream's state, for a "Live" indicator.
  */
 export function useGlobalEvents(onEvents: Listener): { state: StreamState; reconnect: () => void } {

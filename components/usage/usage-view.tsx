@@ -22,7 +22,7 @@ export function UsageView() {
   const rangeId = useId();
   const [days, setDays] = useState<(typeof RANGES)[number]>(14);
   const input = { from: utcDayBefore(days - 1), to: utcDayBefore(0) };
-  const report = useQuery(trpc.usage.report.queryOptions(input, { placeholderData: keepPreviousData }));
+  const report = useQuery(trpc.usage.report.queryOptions(input, { placeholderData: keepPreviousData, refetchOnMount: 'always' }));
   const data = report.data;
   const isAdmin = principal.scopes.includes('admin');
 
