@@ -29,7 +29,7 @@ export const approvalsRouter = router({
     .input(z.object({ status: z.enum(APPROVAL_STATUSES).optional() }).default({}))
     .output(z.array(approvals.approvalDtoSchema))
     .query(({ ctx, input }) => {
-      if (!can(ctx.principal, 'runs:read') && !can(ctx.principal, 'sessions:read')) throw forbidden('missing scope: runs:read or sessions:read');
+      assertMayRead(ctx.principal);
       return approvals.listApprovals(ctx.services, ctx.principal, input);
     }),
   decide: authedProcedure
