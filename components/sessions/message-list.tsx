@@ -108,10 +108,10 @@ export function MessageList({ sessionId, messages, turns, approvals, outputs, de
   const unmatchedApprovals = approvals.filter((a) => !calls.has(callKey(a.turn_id, a.tool_call_id)));
 
   // Streaming text not (yet) stored as a message; empty outputs (tool calls only) show nothing.
-  // A finished output whose text a stored message of its turn already holds is shown by that message
-  // (this covers a refetch that lands before the stream's message_added event).
+  // An output whose text a stored message of its turn already holds is shown by that message: a
+  // refetch can land before the stream's message_added event, or even before the step's end.
   const stored = (o: ModelOutput) =>
-    o.done && ordered.some((m) => m.role === 'assistant' && m.turn_id === o.turnId && m.parts.some((p) => p.type === 'text' && p.text === o.text));
+    ordered.some((m) => m.role === 'assistant' && m.turn_id === o.turnId && m.parts.some((p) => p.type === 'text' && p.text === o.text));
   const live = outputs.filter((o) => o.text !== '' && (o.messageSequence === undefined || !sequences.has(o.messageSequence)) && !stored(o));
   const lastOfTurn = new Map<string, number>();
   ordered.forEach((m, i) => m.turn_id && lastOfTurn.set(m.turn_id, i));

@@ -225,3 +225,35 @@ describe.skipIf(!process.env.DATABASE_URL)('the global stream while an older tra
     expect(resumed.events.filter((e) => e.streamId.startsWith('test:held')).map((e) => e.type)).toEqual(['newer', 'end']);
   });
 });
+
+describe.skipIf(!process.env.DATABASE_URL)('two transactions that lock in opposite order (Postgres)', () => {
+  it('both commit once: the deadlock victim runs again, and only its committed events are published', async () => {
+    const [a, b] = ['test:deadlock:a', 'test:deadlock:b'];
+    // Create both heads first, so each append below locks an existing row.
+    await appendAndCommit(s.services, a, { type: 'created', data: {} });
+    await appendAndCommit(s.services, b, { type: 'created', data: {} });
+    let bothLocked!: () => void;
+    let locked = 0;
+    const barrier = new Promise<void>((resolve) => (bothLocked = resolve));
+    const attempts = { ab: 0, ba: 0 };
+    const crosswise = (first: string, second: string, name: keyof typeof attempts) =>
+      inTransaction(s.services, async (_tx, emit) => {
+        attempts[name]++;
+        await emit(first, { type: name, data: {} });
+        if (++locked === 2) bothLocked();
+        await barrier;
+        await emit(second, { type: name, data: {} });
+      });
+    const published: StoredEvent[] = [];
+    const unsubscribe = [a, b].map((stream) => s.services.bus.subscribe(stream, (e) => published.push(e)));
+    await Promise.all([crosswise(a, b, 'ab'), crosswise(b, a, 'ba')]);
+    unsubscribe.forEach((stop) => stop());
+    expect(attempts.ab + attempts.ba).toBe(3);
+    expect(published.map((e) => `${e.streamId}:${e.seq}`).sort()).toEqual([`${a}:2`, `${a}:3`, `${b}:2`, `${b}:3`]);
+    for (const stream of [a, b]) {
+      const events = await readEvents(s.services.db, stream);
+      expectGapless(events);
+      expect(events.map((e) => e.type).sort()).toEqual(['ab', 'ba', 'created']);
+    }
+  });
+});

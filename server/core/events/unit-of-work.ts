@@ -24,24 +24,46 @@ function ordinals() {
   };
 }
 
+/** How often a transaction Postgres chose as a deadlock victim is run again before the error stands. */
+const DEADLOCK_ATTEMPTS = 4;
+
+/** Postgres aborts one of two transactions that wait on each other (40P01); drizzle wraps the driver's error. */
+function isDeadlock(error: unknown): boolean {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined; e && typeof e === 'object'; e = e.cause as typeof e) {
+    if (e.code === '40P01') return true;
+  }
+  return false;
+}
+
 /**
  * Runs `work` in one transaction with an `emit` (and `emitMany`) that appends events inside it; the
  * events are published to live readers only after the commit, so nobody sees an event whose state
  * change was rolled back.
+ *
+ * Use cases lock rows in the order their logic needs (a session row, then its stream head; the
+ * engine sometimes the other way round), so two of them on one session can deadlock. Postgres then
+ * rolls one back whole, and running it again is safe: `work` only touches the database.
  */
 export async function inTransaction<T>(deps: Deps, work: (tx: Tx, emit: Emit, emitMany: EmitMany) => Promise<T>): Promise<T> {
-  const written: StoredEvent[] = [];
-  const result = await deps.db.transaction(async (rawTx) => {
-    const tx = rawTx as unknown as Tx;
-    const reserve = ordinals();
-    const emitMany: EmitMany = async (streamId, events) => {
-      if (events.length === 0) return;
-      written.push(...(await appendEvents(tx, streamId, events, reserve(events.length))));
-    };
-    return work(tx, (streamId, next) => emitMany(streamId, [next]), emitMany);
-  });
-  deps.bus.publish(written);
-  return result;
+  for (let attempt = 1; ; attempt++) {
+    const written: StoredEvent[] = [];
+    try {
+      const result = await deps.db.transaction(async (rawTx) => {
+        const tx = rawTx as unknown as Tx;
+        const reserve = ordinals();
+        const emitMany: EmitMany = async (streamId, events) => {
+          if (events.length === 0) return;
+          written.push(...(await appendEvents(tx, streamId, events, reserve(events.length))));
+        };
+        return work(tx, (streamId, next) => emitMany(streamId, [next]), emitMany);
+      });
+      deps.bus.publish(written);
+      return result;
+    } catch (error) {
+      if (attempt >= DEADLOCK_ATTEMPTS || !isDeadlock(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+    }
+  }
 }
 
 /**
