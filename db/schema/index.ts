@@ -5,3 +5,4 @@ export * from './work';
 export * from './usage';
 export * from './models';
 export * from './audit';
+export * from './devices';

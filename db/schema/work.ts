@@ -197,6 +197,36 @@ export const approval = pgTable(
   (t) => [index('approval_status_idx').on(t.status), index('approval_owner_idx').on(t.ownerId, t.createdAt)],
 );
 
+/**
+ * A request an interactive backend (Codex's app-server) sent the server during a turn: an approval
+ * of a command or a patch (then also a row in `approval`, so every face can decide it), a question
+ * for the user, a dynamic tool call. It stays pending until a client resolves it; the answer is
+ * passed back to the backend as the JSON-RPC response.
+ */
+export const sessionRequest = pgTable(
+  'session_request',
+  {
+    id: text('id').primaryKey(),
+    sessionId: text('session_id')
+      .notNull()
+      .references(() => agentSession.id, { onDelete: 'cascade' }),
+    turnId: text('turn_id'),
+    // The backend's JSON-RPC method (`item/commandExecution/requestApproval`, …) and params, as sent.
+    method: text('method').notNull(),
+    kind: text('kind').$type<'approval' | 'request_user_input' | 'dynamic_tool' | 'unsupported'>().notNull(),
+    params: jsonb('params').notNull(),
+    // The core approval standing for it, when it is one.
+    approvalId: text('approval_id'),
+    ownerId: text('owner_id').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    resolvedAt: ts('resolved_at'),
+    // What the client answered: a JSON-RPC result, or an error object.
+    result: jsonb('result'),
+    error: jsonb('error'),
+  },
+  (t) => [index('session_request_session_idx').on(t.sessionId, t.createdAt)],
+);
+
 // For reading a page of sessions with their messages and turns in one statement.
 export const agentSessionRelations = relations(agentSession, ({ many }) => ({ messages: many(message), turns: many(turn) }));
 export const messageRelations = relations(message, ({ one }) => ({ session: one(agentSession, { fields: [message.sessionId], references: [agentSession.id] }) }));
