@@ -4,7 +4,7 @@ import * as files from '@/server/core/files';
 import { endpoint } from '../endpoint';
 import { idParam } from '../schemas';
 import { workload } from './guards';
-import { echohelixFile } from './shapes';
+import { echohelixFile } from './shapes/files';
 
 export const uploadFile = endpoint({
   dialect: 'echohelix',
