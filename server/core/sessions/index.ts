@@ -1,6 +1,7 @@
 /** The session use cases, for transports to call as `sessions.<useCase>(deps, principal, input)`. */
 export { addAttachment } from './add-attachment';
 export { cancelTurn } from './cancel-turn';
+export { closeSession } from './close-session';
 export { createSession, type CreateSessionInput } from './create-session';
 export { getSession, listSessionDetails } from './get-session';
 export { listSessions, sessionListPageSchema, type ListSessionsInput, type SessionListPage } from './list-sessions';
@@ -8,6 +9,7 @@ export { postMessage } from './post-message';
 export { retryTurn } from './retry-turn';
 export { openSessionStream, readSessionEvents } from './session-events';
 export { setMode } from './set-mode';
+export { startTurn } from './start-turn';
 export { steerTurn } from './steer-turn';
 export {
   messageDtoSchema,

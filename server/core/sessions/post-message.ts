@@ -22,7 +22,8 @@ export interface PostMessageInput {
   autoRun?: boolean;
 }
 
-async function validateParts(workspace: string, parts: MessagePart[]): Promise<MessagePart[]> {
+/** The parts of a new message, checked: text that says something, images inside the workspace. */
+export async function validateParts(workspace: string, parts: MessagePart[]): Promise<MessagePart[]> {
   if (!Array.isArray(parts) || parts.length === 0) throw badRequest('must have at least one part', 'parts');
   const out: MessagePart[] = [];
   for (const [i, part] of parts.entries()) {

@@ -1,6 +1,8 @@
 import { defineDialect } from '../endpoint';
 import * as files from './files';
 import * as health from './health';
+import * as sessionBackend from './session-backend';
+import * as sessions from './sessions';
 
-/** EchoHelix so far: liveness and files. */
-export const echohelix = defineDialect('echohelix', [health, files]);
+/** EchoHelix so far: liveness, files, interactive sessions. */
+export const echohelix = defineDialect('echohelix', [health, files, sessions, sessionBackend]);
