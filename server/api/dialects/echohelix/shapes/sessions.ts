@@ -4,12 +4,13 @@
  * `item/agentMessage/delta`, …), which is what EchoHelix clients were written against.
  */
 import { z } from 'zod';
-import type { MessagePart } from '@/db/schema';
 import type { StoredEvent } from '@/server/core/events/streams';
-import type { SessionDetailDto, SessionDto } from '@/server/core/sessions';
+import type { messagePartSchema, SessionDetailDto, SessionDto } from '@/server/core/sessions';
 import { badRequest } from '@/server/core/shared/errors';
-import type { SessionStatus, TurnStatus } from '@/server/core/work/status';
+import { isClosedSession, isFailed, type SessionStatus, type TurnStatus } from '@/server/core/work/status';
 import { backendOfProvider, providerOfBackend } from './backends';
+
+type MessagePart = z.infer<typeof messagePartSchema>;
 
 // ---- the session record ---------------------------------------------------------------------
 
@@ -63,7 +64,7 @@ export function toEchohelixSession(s: SessionDto): EchohelixSession {
     workspace_path: s.workspace_path,
     thread_id: threadIdOf(s),
     // A live backend's own state wins while the session is open; closed is closed.
-    status: SESSION_STATUS[s.status] === 'closed' || !isEchohelixStatus(backendState) ? SESSION_STATUS[s.status] : backendState,
+    status: isClosedSession(s.status) || !isEchohelixStatus(backendState) ? SESSION_STATUS[s.status] : backendState,
     error: s.error ?? textOf(s.metadata.backend_error) ?? null,
     created_at: s.created_at,
     updated_at: s.updated_at,
@@ -267,7 +268,7 @@ function mapEvent(e: StoredEvent, ctx: Ctx): Mapped | null {
   const ended = ENDED_TURN_EVENTS[e.type];
   if (ended) {
     const status = CODEX_TURN_STATUS[ended];
-    const error = status === 'failed' ? { message: str(d.message) ?? 'failed' } : null;
+    const error = isFailed(ended) ? { message: str(d.message) ?? 'failed' } : null;
     return notification('turn/completed', { threadId: ctx.threadId, turn: { id: turnId, status, items: [], error } });
   }
   return MAPPERS[e.type]?.(d, { ...ctx, turnId }) ?? null;
