@@ -246,6 +246,21 @@ describe('DELETE /api/v3/sessions/{session_id}', () => {
     await events.waitFor((m) => m.method === 'thread/closed');
     events.close();
   });
+
+  it('interrupts a turn still in progress before it closes', async () => {
+    const { session_id: id, thread_id } = await newSession();
+    const events = follow(id);
+    const started = await turn(id, { prompt: '::sleep 60000' });
+    await events.waitFor((m) => m.method === 'turn/started');
+    expect((await s.fetch(`/api/v3/sessions/${id}`, { method: 'DELETE', token: key })).status).toBe(200);
+    const closed = await events.waitFor((m) => m.method === 'thread/closed');
+    events.close();
+    const done = events.messages.find(turnCompleted(started.turn_id))!;
+    expect(done.payload.turn.status).toBe('interrupted');
+    expect(done.seq).toBeLessThan(closed.seq);
+    expect(closed.payload).toEqual({ threadId: thread_id });
+    expect((await (await get(`/api/v3/sessions/${id}`)).json()).status).toBe('closed');
+  });
 });
 
 describe('GET /api/v3/sessions/{session_id}/backend/status, POST /api/v3/sessions/{session_id}/backend/call', () => {
