@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { user } from '@/db/schema';
 import { startTestServer, type TestServer } from '@/server/testing/harness';
+import { upgradeAnswer } from '@/server/testing/ws-client';
 
 let s: TestServer;
 /** A user's keys: every runs scope, only runs:read, and another user's. */
@@ -171,6 +172,16 @@ describe('POST /api/v3/sessions/{session_id}/turns, GET /api/v3/sessions/{sessio
     again.close();
     expect(again.messages[0]!.seq).toBe(from);
     expect(again.messages).toEqual(events.messages.filter((m) => m.seq >= from));
+  });
+
+  it('the socket refuses no credential (401), the bootstrap token and a key without runs:read (403), another owner (404)', async () => {
+    const { session_id: id } = await newSession();
+    const url = `${s.url.replace(/^http/, 'ws')}/api/v3/sessions/${id}/events`;
+    expect((await upgradeAnswer(url)).status).toBe(401);
+    expect((await upgradeAnswer(url, { authorization: `Bearer ${s.adminToken}` })).status).toBe(403);
+    expect((await upgradeAnswer(url, { authorization: `Bearer ${agentdKey}` })).status).toBe(403);
+    expect((await upgradeAnswer(url, { authorization: `Bearer ${otherKey}` })).status).toBe(404);
+    expect((await upgradeAnswer(`${url}?access_token=${readKey}`)).status).toBe(101);
   });
 
   it('takes Codex input items and `?token=`; a turn while one is active is 409', async () => {
