@@ -35,7 +35,7 @@ export type RunAttachment = z.infer<typeof runAttachmentSchema>;
 /** A plain file name: no directories, no `.`/`..`, nothing a file system treats specially. */
 function checkAlias(alias: string, field: string): void {
   if (!alias || alias.length > 255) throw badRequest('must be a file name of 1 to 255 characters', field);
-  if (alias === '.' || alias === '..' || /[/\\\0]/.test(alias) || alias !== alias.trim()) {
+  if (alias === '.' || alias === '..' || /[/\\\x00-\x1f\x7f]/.test(alias) || alias !== alias.trim()) {
     throw badRequest('must be a plain file name (no directories, no "..")', field);
   }
 }
@@ -90,9 +90,12 @@ export async function copyRunAttachments(
   await fs.mkdir(runDir);
   try {
     const copied: RunAttachment[] = [];
-    for (const a of input.attachments) {
+    for (const [i, a] of input.attachments.entries()) {
       const target = path.join(runDir, a.alias);
-      await fs.copyFile(path.join(deps.env.dataDir, a.storagePath), target, fsConstants.COPYFILE_EXCL);
+      await fs.copyFile(path.join(deps.env.dataDir, a.storagePath), target, fsConstants.COPYFILE_EXCL).catch((err: NodeJS.ErrnoException) => {
+        // The record outlived its bytes (a data directory restored in part): the file is gone for the caller too.
+        throw err.code === 'ENOENT' ? badRequest('file not found', `${input.field}[${i}].file_id`) : err;
+      });
       copied.push({ file_id: a.fileId, alias: a.alias, path: target, size_bytes: a.sizeBytes, sha256: a.sha256 });
     }
     return { copied, dir: runDir };

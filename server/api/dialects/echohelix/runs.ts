@@ -8,7 +8,7 @@ import { resolveCursor } from '@/server/stream/sse';
 import { endpoint } from '../endpoint';
 import { idParam, streamQuery } from '../schemas';
 import { workload } from './guards';
-import { providerOfBackend } from './shapes/backends';
+import { backendOfProvider, providerOfBackend } from './shapes/backends';
 import {
   ATTACHMENTS_FOLDER,
   backendOfRun,
@@ -35,14 +35,18 @@ export const submitRun = endpoint({
   input: runSubmitRequest,
   output: runSubmitResponse,
   handler: async ({ deps, principal, input }) => {
-    const model = modelOfProvider(deps, { provider: providerOfBackend(input.backend), model: input.options?.model }, { provider: 'backend', model: 'options.model' });
+    const model = modelOfProvider(
+      deps,
+      { provider: providerOfBackend(input.backend), model: input.options?.model },
+      { fields: { provider: 'backend', model: 'options.model' }, nameOf: backendOfProvider },
+    );
     const run = await runs.createRun(deps, principal, {
       workspacePath: input.workspace_path,
       prompt: input.prompt,
       model,
       policy: policyForSandbox(principal, input.options?.sandbox, 'options.sandbox'),
       origin: 'echohelix',
-      metadata: { ...runMetadataOf(input) },
+      metadata: runMetadataOf(input),
       attachments: { folder: ATTACHMENTS_FOLDER, files: (input.context?.attachments ?? []).map((a) => ({ fileId: a.file_id, alias: a.alias })) },
       fields: { model: 'options.model', attachments: 'context.attachments' },
     });

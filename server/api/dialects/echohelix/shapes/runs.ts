@@ -45,14 +45,15 @@ export const streamUrlOf = (runId: string) => `/api/v3/runs/${runId}/events`;
 export const runSubmitResponse = z.object({ run_id: z.string(), status: z.string(), stream_url: z.string(), created_at: z.string() });
 
 /** What a submission keeps in the run's metadata, to show the run back as it was submitted. */
-export interface EchohelixRunMetadata {
+export type EchohelixRunMetadata = {
   workspace_id: string;
   backend: string;
   prompt: string;
   context: Record<string, unknown>;
   options: RunSubmitRequest['options'];
+  /** Written by the core when it copies the attachments. */
   attachments?: RunAttachment[];
-}
+};
 
 export const runMetadataOf = (req: RunSubmitRequest): EchohelixRunMetadata => ({
   workspace_id: req.workspace_id,
