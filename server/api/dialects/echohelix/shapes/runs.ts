@@ -100,17 +100,21 @@ function failureReason(error: string): ReasonCode {
 /** The one stop reason the core records for a requested cancel (see transitions.ts STOP_REASON). */
 const REQUESTED_CANCEL = /by request/;
 
+type Outcome = (typeof OUTCOMES)[number];
+
+/** How each terminal canonical status ended, and why (from the run's error). */
+const ENDING: Partial<Record<RunStatus, { outcome: Outcome; reasonCode: (error: string) => ReasonCode }>> = {
+  succeeded: { outcome: 'completed', reasonCode: () => 'success' },
+  failed: { outcome: 'failed', reasonCode: failureReason },
+  canceled: { outcome: 'cancelled', reasonCode: (error) => (REQUESTED_CANCEL.test(error) ? 'cancelled_by_user' : 'cancelled') },
+};
+
 function terminalOf(run: RunDto): TerminalInfo {
   const status = echohelixRunStatus(run.status);
-  if (!isTerminalRun(run.status)) return { is_terminal: false, reason_code: 'in_progress', reason: `run is ${status}` };
+  const ending = ENDING[run.status];
+  if (!isTerminalRun(run.status) || !ending) return { is_terminal: false, reason_code: 'in_progress', reason: `run is ${status}` };
   const error = run.error ?? '';
-  const outcome = status as (typeof OUTCOMES)[number];
-  const reasonCode: Record<(typeof OUTCOMES)[number], ReasonCode> = {
-    completed: 'success',
-    failed: failureReason(error),
-    cancelled: REQUESTED_CANCEL.test(error) ? 'cancelled_by_user' : 'cancelled',
-  };
-  return { is_terminal: true, outcome, reason_code: reasonCode[outcome], reason: error || `run ${status}` };
+  return { is_terminal: true, outcome: ending.outcome, reason_code: ending.reasonCode(error), reason: error || `run ${status}` };
 }
 
 const dto = runDtoSchema.shape;
@@ -239,6 +243,6 @@ export function toEventV2(runId: string, backend: string, e: StoredEvent): Event
     ...shape,
     backend,
     source: e.type,
-    payload: { event: e.type, ...e.data },
+    payload: { ...e.data, event: e.type },
   };
 }
