@@ -2,3 +2,4 @@
 export { listModels } from './list-models';
 export { getModelPolicy, modelPolicyPatchSchema, modelPolicySchema, updateModelPolicy, type ModelPolicy, type ModelPolicyPatch } from './model-policy';
 export { modelDtoSchema, modelListSchema, type ModelDto, type ModelList } from './model-dto';
+export { modelOfProvider } from './model-of-provider';

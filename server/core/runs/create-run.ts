@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import type { PermissionPolicy } from '@/db/schema';
 import { run } from '@/db/schema';
 import type { Principal } from '@/server/auth/principal';
@@ -15,6 +16,7 @@ import { resolveInsideWorkspace, resolveWorkspace } from '@/server/core/workspac
 import type { WorkDeps } from '@/server/core/work/deps';
 import { choosePolicy } from '@/server/core/work/permission-profile';
 import { getRun } from './get-run';
+import { checkRunAttachments, copyRunAttachments, type RunAttachmentRequest } from './run-attachments';
 import type { RunDto } from './run-dto';
 
 const MAX_SPEC_BYTES = 1024 * 1024;
@@ -32,8 +34,13 @@ export interface CreateRunInput {
   /** Which face created it; dialect-specific fields ride in metadata. */
   origin: string;
   metadata?: Record<string, unknown>;
+  /**
+   * Uploaded files to copy into the workspace before the run starts, under `folder` (relative to
+   * the workspace); the copies are listed in the run's metadata as `attachments`.
+   */
+  attachments?: { folder: string; files: readonly RunAttachmentRequest[] };
   /** Field names as the caller's dialect spells them, for 400 messages. */
-  fields?: { workspacePath?: string; specPath?: string; prompt?: string; model?: string };
+  fields?: { workspacePath?: string; specPath?: string; prompt?: string; model?: string; attachments?: string };
 }
 
 /**
@@ -41,7 +48,7 @@ export interface CreateRunInput {
  * emergency stop, over quota, or over the owner's active-work cap.
  */
 export async function createRun(deps: WorkDeps, principal: Principal, input: CreateRunInput): Promise<RunDto> {
-  const f = { workspacePath: 'workspace_path', specPath: 'spec_path', prompt: 'prompt', model: 'model', ...input.fields };
+  const f = { workspacePath: 'workspace_path', specPath: 'spec_path', prompt: 'prompt', model: 'model', attachments: 'attachments', ...input.fields };
   const policy = choosePolicy(principal, input);
   await assertNoEmergencyStop(deps.db);
   const workspace = await resolveWorkspace(deps.env, principal, input.workspacePath, f.workspacePath);
@@ -59,9 +66,14 @@ export async function createRun(deps: WorkDeps, principal: Principal, input: Cre
   const modelRef = await chooseModel(deps, input.model, f.model);
   await assertWithinQuota(deps, modelRef.split(':')[0]!);
   await assertUnderActiveWorkCap(deps, principal);
+  const attachments = await checkRunAttachments(deps, principal, input.attachments?.files ?? [], f.attachments);
 
   const id = newId('run');
-  await inTransaction(deps, async (tx, emit) => {
+  const { copied, dir } = await copyRunAttachments(deps, { workspace, folder: input.attachments?.folder ?? '', runId: id, attachments, field: f.attachments });
+  const metadata = copied.length ? { ...input.metadata, attachments: copied } : (input.metadata ?? {});
+  // The agent learns where its attachments are from its task.
+  if (copied.length) prompt += `\n\nAttached files:\n${copied.map((a) => `- ${path.relative(workspace, a.path)}`).join('\n')}`;
+  const insert = inTransaction(deps, async (tx, emit) => {
     await tx.insert(run).values({
       id,
       workspacePath: workspace,
@@ -71,11 +83,16 @@ export async function createRun(deps: WorkDeps, principal: Principal, input: Cre
       status: 'queued',
       policy,
       origin: input.origin,
-      metadata: input.metadata ?? {},
+      metadata,
       createdBy: principal.id,
       ownerId: ownerOf(principal),
     });
     await emit(runStream(id), { type: 'run_created', data: { message: 'run queued', status: 'queued', model: modelRef, workspace_path: workspace, spec_path: specPath } });
+  });
+  // A run that was never stored leaves no copies behind.
+  await insert.catch(async (err: unknown) => {
+    if (dir) await fs.rm(dir, { recursive: true, force: true });
+    throw err;
   });
   await deps.engine.enqueue({ kind: 'run', id });
   return getRun(deps, principal, { id });

@@ -7,3 +7,4 @@ export { listRuns, runListPageSchema, type ListRunsInput, type RunListPage } fro
 export { openRunStream, readRunEvents } from './run-events';
 export { getRunUsage, runUsageSchema, type RunUsage } from './run-usage';
 export { cancelRunResultSchema, runDtoSchema, runPageSchema, stepDtoSchema, type RunDto, type RunPage, type StepDto } from './run-dto';
+export { runAttachmentSchema, type RunAttachment, type RunAttachmentRequest } from './run-attachments';
