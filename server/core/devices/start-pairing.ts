@@ -17,8 +17,8 @@ export interface StartPairingInput {
   permissions?: readonly string[];
   /** How long the pair code stays valid (1..600 s, 60 by default). */
   ttlSeconds?: number;
-  /** The base URL the device should talk to, carried in `elix_uri`. */
-  serverUrl?: string;
+  /** The dialect base path the pairing was started under (`/echohelix`), for the server URL in `elix_uri`. */
+  basePath?: string;
 }
 
 /** Each process's pair/start budget (per principal), by the configuration it was built from. */
@@ -53,9 +53,9 @@ function chosenPermissions(principal: Principal, requested: readonly string[] | 
   return [...new Set(requested as DeviceScope[])];
 }
 
-function pairUri(fields: { pairCode: string; challenge: string; serverUrl?: string }): string {
-  const query = new URLSearchParams({ v: PAIR_VERSION, code: fields.pairCode, challenge: fields.challenge });
-  if (fields.serverUrl) query.set('server', fields.serverUrl);
+/** Everything a device needs to complete the pairing: the server (PUBLIC_URL, never a request's Host), the code, the challenge. */
+function pairUri(fields: { pairCode: string; challenge: string; server: string }): string {
+  const query = new URLSearchParams({ v: PAIR_VERSION, server: fields.server, code: fields.pairCode, challenge: fields.challenge });
   return `elix://pair?${query}`;
 }
 
@@ -86,5 +86,5 @@ export async function startPairing(deps: Pick<Services, 'db' | 'env' | 'secrets'
     createdBy: `${principal.kind}:${principal.id}`,
     expiresAt,
   });
-  return { pairCode, challenge, permissions, expiresAt: expiresAt.toISOString(), elixUri: pairUri({ pairCode, challenge, serverUrl: input.serverUrl }), pairVersion: PAIR_VERSION };
+  return { pairCode, challenge, permissions, expiresAt: expiresAt.toISOString(), elixUri: pairUri({ pairCode, challenge, server: deps.env.publicUrl.replace(/\/$/, '') + (input.basePath ?? '') }), pairVersion: PAIR_VERSION };
 }

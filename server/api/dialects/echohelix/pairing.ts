@@ -13,10 +13,8 @@ import {
   toSessionRefreshResponse,
 } from './shapes/devices';
 
-/** The base URL this request came in on (with `/echohelix` when used), for the device to talk back to. */
-function serverUrlOf(url: URL): string {
-  return url.pathname.startsWith('/echohelix/') ? `${url.origin}/echohelix` : url.origin;
-}
+/** `/echohelix` when the request came in under the dialect's base path: the device should talk back the same way. */
+const basePathOf = (url: URL) => (url.pathname.startsWith('/echohelix/') ? '/echohelix' : '');
 
 export const pairStart = endpoint({
   dialect: 'echohelix',
@@ -27,7 +25,7 @@ export const pairStart = endpoint({
   input: pairStartInput,
   output: pairStartResponse,
   handler: async ({ deps, principal, input, url }) =>
-    toPairStartResponse(await devices.startPairing(deps, principal, { permissions: input?.permissions, ttlSeconds: input?.ttl_seconds, serverUrl: serverUrlOf(url) })),
+    toPairStartResponse(await devices.startPairing(deps, principal, { permissions: input?.permissions, ttlSeconds: input?.ttl_seconds, basePath: basePathOf(url) })),
 });
 
 export const pairComplete = endpoint({

@@ -14,5 +14,5 @@ export const startPairing = scopedProcedure('pair:start')
   )
   .output(devices.pairingStartedSchema)
   .mutation(({ ctx, input }) =>
-    devices.startPairing(ctx.services, ctx.principal, { permissions: input?.permissions, ttlSeconds: input?.ttlSeconds, serverUrl: ctx.url.origin }),
+    devices.startPairing(ctx.services, ctx.principal, { permissions: input?.permissions, ttlSeconds: input?.ttlSeconds }),
   );

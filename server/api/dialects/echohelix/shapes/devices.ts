@@ -18,7 +18,7 @@ export const pairStartResponse = z.object({
   challenge: z.string().describe('the exact string the device signs with its ed25519 key'),
   permissions: z.array(z.string()),
   expires_at: isoTime,
-  elix_uri: z.string().describe('elix://pair?v=&code=&challenge=&server= — everything the device needs, for a QR code'),
+  elix_uri: z.string().describe('elix://pair?v=&server=&code=&challenge= — everything the device needs, for a QR code'),
   pair_version: z.string(),
 });
 
