@@ -1,6 +1,7 @@
 import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import { device, pairing } from '@/db/schema';
+import { recordAudit } from '@/server/core/audit/record-audit';
 import { inTransaction } from '@/server/core/events/unit-of-work';
 import { AppError, badRequest } from '@/server/core/shared/errors';
 import { newId } from '@/server/core/shared/ids';
@@ -104,6 +105,11 @@ export async function completePairing(deps: Pick<Services, 'db' | 'bus' | 'secre
       });
     }
     const tokens = await issueDeviceTokens(deps, tx, { address, permissions: found.permissions }, newId('dfam'));
+    await recordAudit(tx, { kind: 'device', id: address, ownerId: found.ownerId }, 'device.paired', {
+      kind: 'device',
+      id: address,
+      detail: { name: finalName, permissions: found.permissions, startedBy: found.createdBy, again: !!existing },
+    });
     return { ...tokens, publicKey: publicKeyText, deviceName: finalName };
   });
 }

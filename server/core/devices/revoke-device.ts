@@ -2,6 +2,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { device, deviceToken } from '@/db/schema';
 import { deviceCredential, type Principal } from '@/server/auth/principal';
 import { announceRevocation } from '@/server/core/access/revocations';
+import { recordAudit } from '@/server/core/audit/record-audit';
 import { badRequest } from '@/server/core/shared/errors';
 import type { Services } from '@/server/services';
 import { managedDevice } from './device-access';
@@ -23,8 +24,13 @@ export async function revokeDevice(deps: Pick<Services, 'db' | 'bus'>, principal
   const target = await managedDevice(deps, principal, input.address);
   const now = new Date();
   await deps.db.transaction(async (tx) => {
-    await tx.update(device).set({ revokedAt: now, revokeReason: reason }).where(and(eq(device.address, target.address), isNull(device.revokedAt)));
+    const [revoked] = await tx
+      .update(device)
+      .set({ revokedAt: now, revokeReason: reason })
+      .where(and(eq(device.address, target.address), isNull(device.revokedAt)))
+      .returning({ address: device.address });
     await tx.update(deviceToken).set({ revokedAt: now }).where(and(eq(deviceToken.deviceAddress, target.address), isNull(deviceToken.revokedAt)));
+    if (revoked) await recordAudit(tx, principal, 'device.revoked', { kind: 'device', id: target.address, detail: { name: target.name, owner: target.ownerId, reason } });
   });
   await announceRevocation(deps, deviceCredential(target.address));
   return { address: target.address, revoked: true };

@@ -134,6 +134,14 @@ describe('POST /api/v3/devices/{address}/revoke', () => {
     expect((await revoke(alice, mine.address)).status).toBe(200);
     expect((await listed(alice)).find((d) => d.address === mine.address)?.revoke_reason).toBe('lost it');
     expect((await revoke(s.adminToken, sibling.address)).status).toBe(200);
+
+    // The audit trail names who paired and who revoked, once each.
+    const trail = async (action: string) => {
+      const res = await s.fetch(`/api/trpc/audit.list?input=${encodeURIComponent(JSON.stringify({ action }))}`, { token: s.adminToken });
+      return ((await res.json()) as { result: { data: Array<{ principal_id: string; target_id: string | null }> } }).result.data.filter((e) => e.target_id === mine.address);
+    };
+    expect((await trail('device.paired')).map((e) => e.principal_id)).toEqual([mine.address]);
+    expect((await trail('device.revoked')).map((e) => e.principal_id)).toEqual([mine.address]);
   });
 
   it('a revoked device\u2019s key cannot be paired again (400 naming public_key); a live one re-pairs with the new permissions', async () => {
