@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { WebSocket } from 'ws';
@@ -18,6 +19,8 @@ interface DeviceRow {
 }
 
 let s: TestServer;
+// Processes of one deployment share the key tokens are hashed with (see the two-process test).
+const SECRETS_KEY = randomBytes(32).toString('hex');
 let alice: string;
 let bob: string;
 
@@ -28,7 +31,7 @@ async function register(username: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  s = await startTestServer({ SIGNUP_ENABLED: '1', RATE_LIMIT_PAIR_STARTS_PER_MINUTE: '0' });
+  s = await startTestServer({ SIGNUP_ENABLED: '1', RATE_LIMIT_PAIR_STARTS_PER_MINUTE: '0', SECRETS_KEY });
   alice = await register('alice');
   bob = await register('bob');
 }, 180_000);
@@ -205,5 +208,50 @@ describe('devices over tRPC (the dashboard)', () => {
     expect(rows.map((r) => r.address)).not.toContain(bobs.address);
     expect((await trpc('devices.rename', { address: bobs.address, name: 'x' }, alice)).status).toBe(404);
     expect((await trpc('devices.revoke', { address: rows[0]!.address }, alice)).status).toBe(200);
+  });
+});
+
+/** Polls `probe` until it says yes, for at most `ms`; true when it did. */
+async function within(ms: number, probe: () => Promise<boolean>): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (await probe()) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+// Two processes can only share a database on Postgres.
+describe.skipIf(!process.env.DATABASE_URL)('devices across two processes (Postgres)', () => {
+  let other: TestServer;
+  beforeAll(async () => {
+    other = await startTestServer({ RATE_LIMIT_PAIR_STARTS_PER_MINUTE: '0', SECRETS_KEY }, { shareDatabaseWith: s });
+  }, 180_000);
+  afterAll(() => other?.close());
+
+  it('a refresh in one process retires the old access token in the other at once (well before its cache entry would expire), and a revoke closes the other\u2019s WebSocket within a second', async () => {
+    const { tokens } = await pairDevice(s, s.adminToken, { permissions: ['runs:read', 'devices:read'] });
+    // Cached as valid in the other process.
+    expect((await other.fetch('/api/v3/devices', { token: tokens.access_token })).status).toBe(200);
+    const res = await s.fetch('/api/v3/session/refresh', { method: 'POST', json: { refresh_token: tokens.refresh_token } });
+    expect(res.status).toBe(200);
+    const next = (await res.json()) as PairedTokens;
+    expect(await within(2_000, async () => (await other.fetch('/api/v3/devices', { token: tokens.access_token })).status === 401)).toBe(true);
+
+    const workspace = path.join(s.dataDir, 'workspaces', 'repo');
+    fs.mkdirSync(workspace, { recursive: true });
+    const run = await s.fetch('/v1/runs', { method: 'POST', token: s.adminToken, json: { workspace_path: workspace, prompt: '::say started\n::sleep 60000' } });
+    const runId = ((await run.json()) as { run_id: string }).run_id;
+    const ws = new WebSocket(`${other.url.replace(/^http/, 'ws')}/api/v1/runs/${runId}/events/ws`, { headers: { authorization: `Bearer ${next.access_token}` } });
+    const closed = new Promise<number>((resolve, reject) => {
+      ws.on('close', (code) => resolve(code));
+      ws.on('error', reject);
+    });
+    await new Promise<void>((resolve) => ws.once('message', () => resolve()));
+    const at = Date.now();
+    expect((await revoke(s.adminToken, next.address)).status).toBe(200);
+    expect(await closed).toBe(4401);
+    expect(Date.now() - at).toBeLessThan(1000);
+    await s.fetch(`/v1/runs/${runId}/cancel`, { method: 'POST', token: s.adminToken, json: {} });
   });
 });
