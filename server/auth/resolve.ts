@@ -225,16 +225,16 @@ const DEVICE_TOKEN_COLUMNS = {
   ownerRole: userTable.role,
 };
 
-/** An access token with its device and the owner's role now, in one prepared, indexed query. */
-const deviceAccessToken = (db: Db) =>
+/** An access token with its device and the owner's role now, in one prepared query, by the token's hash or id. */
+const deviceAccessToken = (db: Db, column: 'tokenHash' | 'id') =>
   db
     .select(DEVICE_TOKEN_COLUMNS)
     .from(deviceTokenTable)
     .innerJoin(deviceTable, eq(deviceTable.address, deviceTokenTable.deviceAddress))
     .leftJoin(userTable, eq(userTable.id, deviceTable.ownerId))
-    .where(and(eq(deviceTokenTable.tokenHash, sql.placeholder('hash')), eq(deviceTokenTable.kind, 'access')))
+    .where(and(eq(deviceTokenTable[column], sql.placeholder('value')), eq(deviceTokenTable.kind, 'access')))
     .limit(1)
-    .prepare('find_device_access_token');
+    .prepare(`find_device_access_token_by_${column}`);
 
 /** How stale a device's `last_seen_at` may get: it is written at most this often, never per request. */
 const LAST_SEEN_RESOLUTION_MS = 60_000;
@@ -244,8 +244,10 @@ const LAST_SEEN_RESOLUTION_MS = 60_000;
  * (alone, with its family, or with its device), and while its owner exists. The device may do what
  * it was granted and its owner may still do now (like a key).
  */
-async function principalFromDeviceToken(deps: Deps, token: string): Promise<Resolved | null> {
-  const [row] = await preparedOn(deps.db, 'findDeviceAccessToken', deviceAccessToken).execute({ hash: deps.secrets.hashToken(token) });
+async function principalFromDeviceToken(deps: Deps, by: { token: string } | { id: string }): Promise<Resolved | null> {
+  const column = 'id' in by ? 'id' : 'tokenHash';
+  const value = 'id' in by ? by.id : deps.secrets.hashToken(by.token);
+  const [row] = await preparedOn(deps.db, `findDeviceAccessTokenBy:${column}`, (db) => deviceAccessToken(db, column)).execute({ value });
   if (!row || row.usedAt || row.tokenRevokedAt || row.deviceRevokedAt || row.expiresAt.getTime() <= Date.now()) return null;
   const ownedByAdmin = row.ownerId === ADMIN_PRINCIPAL_ID;
   if (!ownedByAdmin && row.ownerRole === null) return null;
@@ -267,7 +269,8 @@ async function principalFromDeviceToken(deps: Deps, token: string): Promise<Reso
       scopes: new Set(row.permissions.filter((s) => ownerMay.has(s))),
       userId: ownedByAdmin ? undefined : row.ownerId,
       ownerId: row.ownerId,
-      credentials: [deviceCredential(row.address), deviceFamilyCredential(row.familyId), deviceTokenCredential(row.tokenId)],
+      // The token itself is innermost: a stream ticket or dashboard session opened with it lives while it does.
+      credentials: [deviceTokenCredential(row.tokenId), deviceFamilyCredential(row.familyId), deviceCredential(row.address)],
     },
     expiresAt: row.expiresAt,
   };
@@ -278,6 +281,7 @@ async function principalFromCredential(deps: Deps, credential: string): Promise<
   if (credential === ADMIN_CREDENTIAL) return adminPrincipal();
   const [kind, id] = [credential.slice(0, credential.indexOf(':')), credential.slice(credential.indexOf(':') + 1)];
   if (kind === 'apikey') return principalFromKeyId(deps, id);
+  if (kind === 'device-token') return (await principalFromDeviceToken(deps, { id }))?.principal ?? null;
   if (kind === 'session') {
     const row = await findUserSession(deps, { id });
     return row ? userPrincipal(deps, row) : null;
@@ -312,7 +316,7 @@ async function principalFromTokenSession(deps: Deps, token: string, purpose: Tok
 /** A presented token that is not the admin token, looked up in the store. */
 function lookUpToken(deps: Deps, token: string, tokenHash: string, purpose: TokenPurpose | undefined): Promise<Resolved | null> {
   if (isApiKeyToken(token)) return principalFromApiKey(deps, tokenHash);
-  if (isDeviceAccessToken(token)) return principalFromDeviceToken(deps, token);
+  if (isDeviceAccessToken(token)) return principalFromDeviceToken(deps, { token });
   // A refresh token only ever buys a new pair at session/refresh; it is never a credential.
   if (isDeviceRefreshToken(token)) return Promise.resolve(null);
   if (purpose) return principalFromTokenSession(deps, token, purpose);

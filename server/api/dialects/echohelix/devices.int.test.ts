@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { completePairing, pairDevice, startPairing, type PairedTokens } from '@/server/testing/elix-wallet';
+import { completePairing, pairDevice, refresh, startPairing, type PairedTokens } from '@/server/testing/elix-wallet';
+import { upgradeAnswer } from '@/server/testing/ws-client';
 import { startTestServer, type TestServer } from '@/server/testing/harness';
 
 interface DeviceRow {
@@ -187,6 +188,21 @@ describe('POST /api/v3/devices/{address}/revoke', () => {
     expect(await closed).toBe(4401);
     expect(Date.now() - at).toBeLessThan(1000);
     await s.fetch(`/v1/runs/${runId}/cancel`, { method: 'POST', token: s.adminToken, json: {} });
+  });
+});
+
+describe('a device’s stream ticket (auth.streamTicket)', () => {
+  it('opens a stream while the access token it was issued with is current, and stops once that token is rotated away', async () => {
+    const { tokens } = await pairDevice(s, s.adminToken, { permissions: ['runs:read'] });
+    // A mutation without input goes as the tRPC client sends it: a batch of one with no input.
+    const issued = await s.fetch('/api/trpc/auth.streamTicket?batch=1', { method: 'POST', token: tokens.access_token, json: {} });
+    expect(issued.status).toBe(200);
+    const ticket = ((await issued.json()) as Array<{ result: { data: { ticket: string } } }>)[0]!.result.data.ticket;
+    const streamUrl = `${s.url.replace(/^http/, 'ws')}/api/v1/runs/run_unknown/events/ws?access_token=${ticket}`;
+    // Authenticated: the unknown run is what is refused.
+    expect((await upgradeAnswer(streamUrl)).status).toBe(404);
+    expect((await refresh(s, tokens.refresh_token)).status).toBe(200);
+    expect((await upgradeAnswer(streamUrl)).status).toBe(401);
   });
 });
 
