@@ -1,6 +1,7 @@
 import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import { device, pairing } from '@/db/schema';
+import type { Principal } from '@/server/auth/principal';
 import { recordAudit } from '@/server/core/audit/record-audit';
 import { inTransaction } from '@/server/core/events/unit-of-work';
 import { AppError, badRequest } from '@/server/core/shared/errors';
@@ -60,7 +61,7 @@ function deviceName(raw: string | undefined): string | undefined {
  * another token family; a revoked device's key stays refused (revocation is for a key that may have
  * leaked: pair a new key instead), and a key paired to another owner is refused too.
  */
-export async function completePairing(deps: Pick<Services, 'db' | 'bus' | 'secrets'>, _principal: unknown, input: CompletePairingInput): Promise<PairedDevice> {
+export async function completePairing(deps: Pick<Services, 'db' | 'bus' | 'secrets'>, _caller: Principal | null, input: CompletePairingInput): Promise<PairedDevice> {
   if (!input.pairCode) throw invalidPairCode();
   const publicKey = decodeBase64url(input.publicKey, 32, 'public_key');
   const signature = decodeBase64url(input.signature, 64, 'signature');

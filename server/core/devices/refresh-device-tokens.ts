@@ -1,7 +1,7 @@
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import { device, deviceToken } from '@/db/schema';
 import { isDeviceRefreshToken } from '@/server/auth/device-tokens';
-import { deviceFamilyCredential, deviceTokenCredential } from '@/server/auth/principal';
+import { deviceFamilyCredential, deviceTokenCredential, type Principal } from '@/server/auth/principal';
 import { announceRevocation } from '@/server/core/access/revocations';
 import { inTransaction } from '@/server/core/events/unit-of-work';
 import { unauthorized } from '@/server/core/shared/errors';
@@ -26,7 +26,7 @@ const refused = () => unauthorized('invalid, expired or already used refresh tok
  * like, so the whole family is revoked (RFC 9700 refresh token reuse detection) and every token of
  * it, the winner's new pair included, stops working.
  */
-export async function refreshDeviceTokens(deps: Pick<Services, 'db' | 'bus' | 'secrets'>, _principal: unknown, input: RefreshDeviceTokensInput): Promise<DeviceTokens> {
+export async function refreshDeviceTokens(deps: Pick<Services, 'db' | 'bus' | 'secrets'>, _caller: Principal | null, input: RefreshDeviceTokensInput): Promise<DeviceTokens> {
   if (!isDeviceRefreshToken(input.refreshToken)) throw refused();
   const tokenHash = deps.secrets.hashToken(input.refreshToken);
   const outcome = await inTransaction<Outcome>(deps, async (tx) => {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { lt } from 'drizzle-orm';
 import { pairing } from '@/db/schema';
 import { ADMIN_PRINCIPAL_ID, can, type Principal } from '@/server/auth/principal';
 import { hasScope } from '@/server/auth/scopes';
@@ -77,6 +78,8 @@ export async function startPairing(deps: Pick<Services, 'db' | 'env' | 'secrets'
   const pairCode = randomSecret();
   const challenge = `elix-pair-v${PAIR_VERSION}:${randomBytes(32).toString('base64url')}`;
   const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
+  // Expired pairings are swept as new ones start (a swept code is refused like a used one).
+  await deps.db.delete(pairing).where(lt(pairing.expiresAt, new Date()));
   await deps.db.insert(pairing).values({
     id: newId('pair'),
     codeHash: deps.secrets.hashToken(pairCode),
