@@ -85,7 +85,7 @@ describe('parseEnv', () => {
   });
 
   it('reads the rate-limit budgets, 0 switching one off', () => {
-    expect(parseEnv({}).rateLimits).toEqual({ perPrincipal: 600, anonymousPerIp: 600, signInFailuresPerAccount: 20, signInAttemptsPerIp: 100 });
+    expect(parseEnv({}).rateLimits).toEqual({ perPrincipal: 600, anonymousPerIp: 600, signInFailuresPerAccount: 20, signInAttemptsPerIp: 100, pairStartsPerPrincipal: 10 });
     expect(parseEnv({ RATE_LIMIT_REQUESTS_PER_MINUTE: '0', RATE_LIMIT_SIGN_IN_FAILURES_PER_ACCOUNT: '5' }).rateLimits).toMatchObject({
       perPrincipal: 0,
       signInFailuresPerAccount: 5,
@@ -101,7 +101,7 @@ describe('parseEnv', () => {
   });
 
   it('gives new users the workload scopes unless SIGNUP_SCOPES says otherwise, never admin', () => {
-    expect([...parseEnv({}).signupScopes].sort()).toEqual(['backends:read', 'runs:cancel', 'runs:read', 'runs:submit', 'sessions:read', 'sessions:write']);
+    expect([...parseEnv({}).signupScopes].sort()).toEqual(['backends:read', 'devices:read', 'devices:write', 'pair:start', 'runs:cancel', 'runs:read', 'runs:submit', 'sessions:read', 'sessions:write']);
     expect(parseEnv({ SIGNUP_SCOPES: 'runs:read, sessions:read' }).signupScopes).toEqual(['runs:read', 'sessions:read']);
     expect(() => parseEnv({ SIGNUP_SCOPES: 'runs:read root' })).toThrow(/SIGNUP_SCOPES: unknown scope root/);
     expect(() => parseEnv({ SIGNUP_SCOPES: 'admin' })).toThrow(/SIGNUP_SCOPES: admin/);

@@ -69,6 +69,7 @@ const rawSchema = z.object({
   RATE_LIMIT_ANONYMOUS_PER_MINUTE: z.coerce.number().int().min(0).default(600),
   RATE_LIMIT_SIGN_IN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(0).default(20),
   RATE_LIMIT_SIGN_IN_ATTEMPTS_PER_IP: z.coerce.number().int().min(0).default(100),
+  RATE_LIMIT_PAIR_STARTS_PER_MINUTE: z.coerce.number().int().min(0).default(10),
   // Only `off` turns the sandbox off: anything unclear keeps it on rather than silently running unconfined.
   SANDBOX: z.enum(['on', 'off', '']).optional(),
   ROLE: z
@@ -103,6 +104,8 @@ export interface RateLimits {
   signInFailuresPerAccount: number;
   /** Failed sign-ins and every registration from one client IP, whatever the account. */
   signInAttemptsPerIp: number;
+  /** Device pairings one principal may start (each is a live pair code). */
+  pairStartsPerPrincipal: number;
 }
 
 export interface OAuthProviderConfig {
@@ -310,6 +313,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
       anonymousPerIp: raw.RATE_LIMIT_ANONYMOUS_PER_MINUTE,
       signInFailuresPerAccount: raw.RATE_LIMIT_SIGN_IN_FAILURES_PER_ACCOUNT,
       signInAttemptsPerIp: raw.RATE_LIMIT_SIGN_IN_ATTEMPTS_PER_IP,
+      pairStartsPerPrincipal: raw.RATE_LIMIT_PAIR_STARTS_PER_MINUTE,
     },
     dailyTokenQuota: new Map(
       (raw.DAILY_TOKEN_QUOTA ?? '')

@@ -6,6 +6,8 @@ export const AUDIT_ACTION_LABELS = {
   'auth.signed_out': 'Signed out',
   'auth.registered': 'Registered',
   'session.revoked': 'Session revoked',
+  'device.paired': 'Device paired',
+  'device.revoked': 'Device revoked',
 } as const;
 export type AuditActionName = keyof typeof AUDIT_ACTION_LABELS;
 export const AUDIT_ACTION_NAMES = Object.keys(AUDIT_ACTION_LABELS) as AuditActionName[];

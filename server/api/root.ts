@@ -2,6 +2,7 @@
 import { accessRouter } from './routers/access/router';
 import { apiKeysRouter } from './routers/api-keys/router';
 import { auditRouter } from './routers/audit/router';
+import { devicesRouter } from './routers/devices/router';
 import { authRouter } from './routers/auth/router';
 import { systemRouter } from './routers/system/router';
 import { approvalsRouter } from './routers/approvals/router';
@@ -18,6 +19,7 @@ import { router } from './trpc';
 export const appRouter = router({
   auth: authRouter,
   apiKeys: apiKeysRouter,
+  devices: devicesRouter,
   access: accessRouter,
   audit: auditRouter,
   system: systemRouter,

@@ -67,7 +67,7 @@ describe('sign-up is closed by default', () => {
   it('with SIGNUP_ENABLED=1 a new user gets the workload scopes and may manage their own keys, never admin', async () => {
     const user = await register('wendy');
     const me = await (await s.fetch('/api/auth/me', { token: user.access_token })).json();
-    expect([...me.scopes].sort()).toEqual(['backends:read', 'keys:write', 'runs:cancel', 'runs:read', 'runs:submit', 'sessions:read', 'sessions:write']);
+    expect([...me.scopes].sort()).toEqual(['backends:read', 'devices:read', 'devices:write', 'keys:write', 'pair:start', 'runs:cancel', 'runs:read', 'runs:submit', 'sessions:read', 'sessions:write']);
   });
 });
 

@@ -33,6 +33,12 @@ export const ADMIN_PRINCIPAL_ID = 'admin';
 export const ADMIN_CREDENTIAL = 'admin';
 export const apiKeyCredential = (keyId: string) => `apikey:${keyId}`;
 export const sessionCredential = (sessionId: string) => `session:${sessionId}`;
+/** A paired device: revoking it ends everything any of its tokens opened. */
+export const deviceCredential = (address: string) => `device:${address}`;
+/** One pairing's chain of rotated tokens: revoked whole when a used refresh token comes back. */
+export const deviceFamilyCredential = (familyId: string) => `device-family:${familyId}`;
+/** One device access token: rotated away by a refresh (caches forget it; its open streams stay). */
+export const deviceTokenCredential = (tokenId: string) => `device-token:${tokenId}`;
 
 export function adminPrincipal(name = 'admin'): Principal {
   return { kind: 'admin', id: ADMIN_PRINCIPAL_ID, name, scopes: new Set(SCOPES), ownerId: ADMIN_PRINCIPAL_ID, credentials: [ADMIN_CREDENTIAL] };

@@ -3,15 +3,33 @@
  * `Authorization: Bearer|ApiKey <t>`, a bare `Authorization: <key>`, `X-API-Key`, the dashboard's
  * cookies, and — on stream endpoints only — `?access_token=` / `?token=`.
  */
-import { and, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { apikey as apikeyTable, session as sessionTable, tokenSession as tokenSessionTable, user as userTable } from '@/db/schema';
+import {
+  apikey as apikeyTable,
+  device as deviceTable,
+  deviceToken as deviceTokenTable,
+  session as sessionTable,
+  tokenSession as tokenSessionTable,
+  user as userTable,
+} from '@/db/schema';
 import { preparedOn } from '@/db/prepared';
 import type { Services } from '@/server/services';
-import { ADMIN_CREDENTIAL, adminPrincipal, ADMIN_PRINCIPAL_ID, apiKeyCredential, sessionCredential, type Principal } from './principal';
+import {
+  ADMIN_CREDENTIAL,
+  adminPrincipal,
+  ADMIN_PRINCIPAL_ID,
+  apiKeyCredential,
+  deviceCredential,
+  deviceFamilyCredential,
+  deviceTokenCredential,
+  sessionCredential,
+  type Principal,
+} from './principal';
 import { ACCOUNT_SCOPES, SCOPES, statementsToScopes, USER_SCOPES, type Scope } from './scopes';
 import { credentialCacheOf, sha256Token } from './credential-cache';
 import { keyUsageOf } from './key-usage';
+import { isDeviceAccessToken, isDeviceRefreshToken } from './device-tokens';
 import { isApiKeyToken, TICKET_CREDENTIAL, TOKEN_SESSION_CREDENTIAL, tokenSessionPurpose, type TokenPurpose } from './keys';
 
 export const SESSION_COOKIE = 'access_token';
@@ -192,11 +210,78 @@ async function principalFromKeyId(deps: Deps, keyId: string): Promise<Principal 
   return key ? keyPrincipal(deps, key) : null;
 }
 
+const DEVICE_TOKEN_COLUMNS = {
+  tokenId: deviceTokenTable.id,
+  familyId: deviceTokenTable.familyId,
+  expiresAt: deviceTokenTable.expiresAt,
+  usedAt: deviceTokenTable.usedAt,
+  tokenRevokedAt: deviceTokenTable.revokedAt,
+  address: deviceTable.address,
+  name: deviceTable.name,
+  permissions: deviceTable.permissions,
+  ownerId: deviceTable.ownerId,
+  lastSeenAt: deviceTable.lastSeenAt,
+  deviceRevokedAt: deviceTable.revokedAt,
+  ownerRole: userTable.role,
+};
+
+/** An access token with its device and the owner's role now, in one prepared query, by the token's hash or id. */
+const deviceAccessToken = (db: Db, column: 'tokenHash' | 'id') =>
+  db
+    .select(DEVICE_TOKEN_COLUMNS)
+    .from(deviceTokenTable)
+    .innerJoin(deviceTable, eq(deviceTable.address, deviceTokenTable.deviceAddress))
+    .leftJoin(userTable, eq(userTable.id, deviceTable.ownerId))
+    .where(and(eq(deviceTokenTable[column], sql.placeholder('value')), eq(deviceTokenTable.kind, 'access')))
+    .limit(1)
+    .prepare(`find_device_access_token_by_${column}`);
+
+/** How stale a device's `last_seen_at` may get: it is written at most this often, never per request. */
+const LAST_SEEN_RESOLUTION_MS = 60_000;
+
+/**
+ * A paired device's access token: valid while unexpired, not rotated away by a refresh, not revoked
+ * (alone, with its family, or with its device), and while its owner exists. The device may do what
+ * it was granted and its owner may still do now (like a key).
+ */
+async function principalFromDeviceToken(deps: Deps, by: { token: string } | { id: string }): Promise<Resolved | null> {
+  const column = 'id' in by ? 'id' : 'tokenHash';
+  const value = 'id' in by ? by.id : deps.secrets.hashToken(by.token);
+  const [row] = await preparedOn(deps.db, `findDeviceAccessTokenBy:${column}`, (db) => deviceAccessToken(db, column)).execute({ value });
+  if (!row || row.usedAt || row.tokenRevokedAt || row.deviceRevokedAt || row.expiresAt.getTime() <= Date.now()) return null;
+  const ownedByAdmin = row.ownerId === ADMIN_PRINCIPAL_ID;
+  if (!ownedByAdmin && row.ownerRole === null) return null;
+  const ownerMay = ownedByAdmin ? new Set<Scope>(SCOPES) : userScopes(row.ownerRole!, deps.env.signupScopes);
+  if (!row.lastSeenAt || row.lastSeenAt.getTime() < Date.now() - LAST_SEEN_RESOLUTION_MS) {
+    // Conditional, so processes racing on one device write once; never awaited by the request.
+    const stale = new Date(Date.now() - LAST_SEEN_RESOLUTION_MS);
+    void deps.db
+      .update(deviceTable)
+      .set({ lastSeenAt: new Date() })
+      .where(and(eq(deviceTable.address, row.address), or(isNull(deviceTable.lastSeenAt), lt(deviceTable.lastSeenAt, stale))))
+      .catch(() => {});
+  }
+  return {
+    principal: {
+      kind: 'device',
+      id: row.address,
+      name: row.name,
+      scopes: new Set(row.permissions.filter((s) => ownerMay.has(s))),
+      userId: ownedByAdmin ? undefined : row.ownerId,
+      ownerId: row.ownerId,
+      // The token itself is innermost: a stream ticket or dashboard session opened with it lives while it does.
+      credentials: [deviceTokenCredential(row.tokenId), deviceFamilyCredential(row.familyId), deviceCredential(row.address)],
+    },
+    expiresAt: row.expiresAt,
+  };
+}
+
 /** The principal a stored credential reference stands for, if it is still in force. */
 async function principalFromCredential(deps: Deps, credential: string): Promise<Principal | null> {
   if (credential === ADMIN_CREDENTIAL) return adminPrincipal();
   const [kind, id] = [credential.slice(0, credential.indexOf(':')), credential.slice(credential.indexOf(':') + 1)];
   if (kind === 'apikey') return principalFromKeyId(deps, id);
+  if (kind === 'device-token') return (await principalFromDeviceToken(deps, { id }))?.principal ?? null;
   if (kind === 'session') {
     const row = await findUserSession(deps, { id });
     return row ? userPrincipal(deps, row) : null;
@@ -231,11 +316,14 @@ async function principalFromTokenSession(deps: Deps, token: string, purpose: Tok
 /** A presented token that is not the admin token, looked up in the store. */
 function lookUpToken(deps: Deps, token: string, tokenHash: string, purpose: TokenPurpose | undefined): Promise<Resolved | null> {
   if (isApiKeyToken(token)) return principalFromApiKey(deps, tokenHash);
+  if (isDeviceAccessToken(token)) return principalFromDeviceToken(deps, { token });
+  // A refresh token only ever buys a new pair at session/refresh; it is never a credential.
+  if (isDeviceRefreshToken(token)) return Promise.resolve(null);
   if (purpose) return principalFromTokenSession(deps, token, purpose);
   return findUserSession(deps, { tokenHash: deps.secrets.hashToken(token) }).then((row) => (row ? { principal: userPrincipal(deps, row, token), expiresAt: row.expiresAt } : null));
 }
 
-/** Who a presented token (admin token, API key, session token, dashboard session or ticket) belongs to; null when it is not valid. */
+/** Who a presented token (admin token, API key, device token, session token, dashboard session or ticket) belongs to; null when it is not valid. */
 export async function principalFromToken(deps: Deps, token: string, opts: { onStreamRoute?: boolean } = {}): Promise<Principal | null> {
   if (deps.env.authDisabled) return adminPrincipal('auth disabled');
   if (deps.adminToken.matches(token)) return adminPrincipal();

@@ -22,7 +22,10 @@ export function isScope(value: string): value is Scope {
   return (SCOPES as readonly string[]).includes(value);
 }
 
-/** What a signed-in user who is not an admin may do: run and watch work, not manage the server. */
+/**
+ * What a signed-in user who is not an admin may do: run and watch work, and pair devices that act
+ * for them (never beyond what the user may do), not manage the server.
+ */
 export const USER_SCOPES: readonly Scope[] = [
   'runs:submit',
   'runs:read',
@@ -30,6 +33,9 @@ export const USER_SCOPES: readonly Scope[] = [
   'backends:read',
   'sessions:read',
   'sessions:write',
+  'pair:start',
+  'devices:read',
+  'devices:write',
 ];
 
 /**

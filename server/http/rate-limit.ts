@@ -16,16 +16,13 @@
  * Refusals are 429 with `Retry-After` (seconds) and `X-RateLimit-Limit|Remaining|Reset` (Reset in
  * Unix seconds, as GitHub documents it); allowed requests carry the same three headers.
  */
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import type { Principal } from '@/server/auth/principal';
-import { AppError } from '@/server/core/shared/errors';
 import type { RateLimits } from '@/server/env';
+import { Budget, principalKey, type RateLimitHeaders } from '@/server/core/shared/rate-budget';
+import type { Principal } from '@/server/auth/principal';
 
-const WINDOW_SECONDS = 60;
+export { principalKey, type RateLimitHeaders };
 
-export type RateLimitHeaders = Record<string, string>;
-
-export type SignInKind = 'password' | 'register' | 'token';
+export type SignInKind = 'password' | 'register' | 'token' | 'pairing';
 
 export interface SignInAttempt {
   kind: SignInKind;
@@ -44,49 +41,6 @@ export interface RateLimiter {
   chargeRequest(principal: Principal | null, ip: string): Promise<RateLimitHeaders>;
   /** Charges a sign-in attempt before it runs; throws 429 when the IP or the account is out of attempts. */
   chargeSignIn(attempt: SignInAttempt, ip: string): Promise<SignInCharge>;
-}
-
-function headersFor(points: number, res: RateLimiterRes): RateLimitHeaders {
-  return {
-    'x-ratelimit-limit': String(points),
-    'x-ratelimit-remaining': String(Math.max(0, points - res.consumedPoints)),
-    'x-ratelimit-reset': String(Math.ceil((Date.now() + res.msBeforeNext) / 1000)),
-  };
-}
-
-/** A per-minute budget; `points` 0 means unlimited. */
-class Budget {
-  private readonly limiter: RateLimiterMemory | undefined;
-
-  constructor(
-    readonly points: number,
-    private readonly what: string,
-  ) {
-    this.limiter = points > 0 ? new RateLimiterMemory({ points, duration: WINDOW_SECONDS }) : undefined;
-  }
-
-  /** Takes one point for `key`; throws 429 when none is left. Returns the headers describing the budget. */
-  async take(key: string): Promise<RateLimitHeaders> {
-    if (!this.limiter) return {};
-    try {
-      return headersFor(this.points, await this.limiter.consume(key));
-    } catch (rejection) {
-      if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      throw new AppError('TOO_MANY_REQUESTS', `too many ${this.what}; retry in ${retryAfter} s`, {
-        code: 'TOO_MANY_REQUESTS',
-        headers: { ...headersFor(this.points, rejection), 'retry-after': String(retryAfter) },
-      });
-    }
-  }
-
-  refund(key: string): void {
-    void this.limiter?.reward(key, 1).catch(() => {});
-  }
-}
-
-export function principalKey(principal: Principal): string {
-  return `${principal.kind}:${principal.id}`;
 }
 
 export function createRateLimiter(limits: RateLimits): RateLimiter {
@@ -131,6 +85,8 @@ const SIGN_IN_PATHS: ReadonlyArray<readonly [RegExp, SignInKind]> = [
   [/^\/api\/auth\/sign-in\//, 'password'],
   [/^\/api\/auth\/register$/, 'register'],
   [/^\/api\/auth\/sign-up\//, 'register'],
+  // Completing a pairing proves possession of a pair code: failed tries count like failed sign-ins.
+  [/^\/api\/v3\/pair\/complete$/, 'pairing'],
 ];
 
 const TOKEN_SIGN_IN_PROCEDURES = new Set(['auth.signInWithToken']);

@@ -11,8 +11,13 @@ import { REVOCATION_STREAM } from '@/server/core/events/streams';
 import { inTransaction } from '@/server/core/events/unit-of-work';
 import type { Services } from '@/server/services';
 
-export async function announceRevocation(deps: Pick<Services, 'db' | 'bus'>, credential: string): Promise<void> {
-  await inTransaction(deps, (_tx, emit) => emit(REVOCATION_STREAM, { type: 'credential_revoked', data: { credential } }));
+/**
+ * `keepStreams`: only caches forget the credential, its open streams stay (a device access token
+ * rotated away by a refresh: the device is still trusted, its sockets need not reconnect).
+ */
+export async function announceRevocation(deps: Pick<Services, 'db' | 'bus'>, credential: string, opts: { keepStreams?: boolean } = {}): Promise<void> {
+  const data = opts.keepStreams ? { credential, keep_streams: true } : { credential };
+  await inTransaction(deps, (_tx, emit) => emit(REVOCATION_STREAM, { type: 'credential_revoked', data }));
 }
 
 /**
@@ -24,6 +29,6 @@ export function followRevocations(bus: Services['bus']): () => void {
   return bus.subscribe(REVOCATION_STREAM, (event) => {
     if (typeof event.data.credential !== 'string') return;
     cache.revoke(event.data.credential);
-    closeStreamsOf(event.data.credential);
+    if (event.data.keep_streams !== true) closeStreamsOf(event.data.credential);
   });
 }

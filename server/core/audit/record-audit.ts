@@ -4,7 +4,7 @@ import type { Principal } from '@/server/auth/principal';
 import { newId } from '@/server/core/shared/ids';
 
 /** What is audited; the dashboard filters and labels by these names. */
-export const AUDIT_ACTIONS = ['key.created', 'key.revoked', 'auth.signed_in', 'auth.signed_out', 'auth.registered', 'session.revoked'] as const;
+export const AUDIT_ACTIONS = ['key.created', 'key.revoked', 'auth.signed_in', 'auth.signed_out', 'auth.registered', 'session.revoked', 'device.paired', 'device.revoked'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** Who acted: a resolved principal, or the user a sign-in just identified. */
