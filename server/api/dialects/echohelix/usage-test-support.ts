@@ -22,14 +22,15 @@ export async function apiKey(s: TestServer, token: string, scopes: string[]): Pr
   return ((await res.json()) as { key: string }).key;
 }
 
-/** Signs a new user up (the server needs SIGNUP_ENABLED) and returns their token and own workspace. */
+/**
+ * Signs a new user up (the server needs SIGNUP_ENABLED) and returns their token and a workspace:
+ * `.`, their own root, which the server creates on first use.
+ */
 export async function signUp(s: TestServer, username: string): Promise<{ token: string; workspace: string }> {
   const res = await s.fetch('/api/auth/register', { method: 'POST', json: { email: `${username}@example.com`, password: 'correct horse battery', username } });
   expect(res.status).toBe(201);
   const token = ((await res.json()) as { access_token: string }).access_token;
-  const workspace = path.join(s.services.env.workspaceRoots[0]!, 'users', username);
-  fs.mkdirSync(workspace, { recursive: true });
-  return { token, workspace };
+  return { token, workspace: '.' };
 }
 
 /** The admin's workspace, under the first allowed root. */
@@ -60,9 +61,34 @@ export async function waitFor<T>(read: () => Promise<T>, wanted: (value: T) => b
 
 /** Submits a run through agentd and waits until it has finished (so its usage is recorded). */
 export async function finishedRun(s: TestServer, token: string, workspace: string, prompt: string): Promise<string> {
-  const res = await submitRun(s, token, workspace, prompt);
-  expect(res.status).toBe(200);
-  const id = ((await res.json()) as { run_id: string }).run_id;
+  const res = await submitRun(s, token, workspace, prompt, 'scripted:default');
+  const body = (await res.json()) as { run_id: string };
+  expect(res.status, JSON.stringify(body)).toBe(200);
+  const id = body.run_id;
   await waitFor(() => runStatus(s, token, id), (st) => st === 'succeeded', `run ${id}`);
   return id;
+}
+
+/** Opens an agentd chat session in the workspace. */
+export async function openSession(s: TestServer, token: string, workspace: string): Promise<string> {
+  const res = await s.fetch('/v1/sessions', { method: 'POST', token, json: { workspace_path: workspace } });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { session_id: string }).session_id;
+}
+
+export function postMessage(s: TestServer, token: string, sessionId: string, text: string): Promise<Response> {
+  return s.fetch(`/v1/sessions/${sessionId}/messages`, { method: 'POST', token, json: { role: 'user', parts: [{ type: 'text', text }] } });
+}
+
+/** Starts a turn with the message and waits until it has finished. */
+export async function finishedTurn(s: TestServer, token: string, sessionId: string, text: string): Promise<string> {
+  const res = await postMessage(s, token, sessionId, text);
+  expect(res.status).toBe(200);
+  const turnId = ((await res.json()) as { turn_id: string }).turn_id;
+  const turnStatus = async () => {
+    const session = (await (await s.fetch(`/v1/sessions/${sessionId}`, { token })).json()) as { turns: Array<{ id: string; status: string }> };
+    return session.turns.find((t) => t.id === turnId)?.status;
+  };
+  await waitFor(turnStatus, (st) => st === 'succeeded', `turn ${turnId}`);
+  return turnId;
 }
