@@ -60,6 +60,7 @@ const rfc3339 = z.iso.datetime({ offset: true, message: 'must be an RFC 3339 tim
 /** A Go duration (`24h`, `90m`, `1h30m`, `1.5h`, `300ms`), in milliseconds; positive. */
 const goDuration = z
   .string()
+  .max(64)
   .describe('Go duration, such as 24h, 90m or 1h30m')
   .transform((text, ctx) => {
     const parsed = parseGoDuration(text);
@@ -76,7 +77,7 @@ export const tokenUsageQuery = z.object({
   /** Window end, RFC 3339; default: now. */
   to: rfc3339.optional(),
   /** Only this backend (EchoHelix name: `claude`, `codex`, `gemini`, or another provider's own). */
-  backend: z.string().min(1).optional(),
+  backend: z.string().min(1).max(100).optional(),
 });
 type TokenUsageQuery = z.output<typeof tokenUsageQuery>;
 
@@ -113,7 +114,7 @@ export function toEchohelixTokenUsage(report: usage.TokenUsage, query: TokenUsag
 
 // ---- Daily quotas --------------------------------------------------------------------------------
 
-export const quotaQuery = z.object({ backend: z.string().min(1).optional() });
+export const quotaQuery = z.object({ backend: z.string().min(1).max(100).optional() });
 
 export const echohelixQuotaList = z.object({
   items: z.array(
