@@ -55,7 +55,7 @@ export function toEchohelixBackend(b: models.BackendStatus): z.input<typeof echo
 const DEFAULT_WINDOW_MS = 24 * 3_600_000;
 
 /** RFC 3339 with seconds and an offset, as Go's time.RFC3339 parses it (`2026-03-01T12:00:00Z`). */
-const rfc3339 = z.iso.datetime({ offset: true, message: 'must be an RFC 3339 time, such as 2026-03-01T12:00:00Z' });
+const rfc3339 = z.iso.datetime({ offset: true, message: 'must be an RFC 3339 time, such as 2026-03-01T12:00:00Z' }).describe('RFC 3339 time');
 
 /** A Go duration (`24h`, `90m`, `1h30m`, `1.5h`, `300ms`), in milliseconds; positive. */
 const goDuration = z
