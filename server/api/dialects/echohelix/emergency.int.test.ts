@@ -3,9 +3,10 @@
  * turns), refuses new work with 503 EMERGENCY_STOP_ACTIVE until resumed, and is the one switch the
  * other faces share (work is submitted through agentd here).
  */
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '@/server/testing/harness';
-import { adminWorkspace, apiKey, finishedRun, openSession, postMessage, runStatus, signUp, submitRun, waitFor } from './usage-test-support';
+import { adminWorkspace, apiKey, echohelixModulesBuilt, finishedRun, openSession, postMessage, runStatus, signUp, submitRun, waitFor } from './usage-test-support';
 
 let s: TestServer;
 let alice: { token: string; workspace: string };
@@ -97,5 +98,54 @@ describe('GET /api/v3/emergency/status', () => {
     expect((await call('POST', '/api/v3/emergency/stop', adminKey)).body).toMatchObject({ active: true, reason: '', cancelled_runs: 0 });
     expect((await call('GET', '/api/v3/emergency/status', adminKey)).body).toMatchObject({ active: true, reason: '' });
     expect((await call('POST', '/api/v3/emergency/resume', adminKey)).body).toEqual({ active: false, reason: '' });
+  });
+});
+
+/** Pairs a device as an EchoHelix wallet does: ed25519 over the challenge, keys as base64url. */
+async function pairedDeviceToken(): Promise<string> {
+  const started = await call('POST', '/api/v3/pair/start', s.adminToken, {});
+  expect(started.status).toBe(200);
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const completed = await s.fetch('/api/v3/pair/complete', {
+    method: 'POST',
+    json: {
+      pair_code: started.body.pair_code,
+      public_key: (publicKey.export({ format: 'jwk' }) as { x: string }).x,
+      signature: sign(null, Buffer.from(started.body.challenge), privateKey).toString('base64url'),
+    },
+  });
+  expect(completed.status).toBe(200);
+  return ((await completed.json()) as { access_token: string }).access_token;
+}
+
+// Runs once pairing, runs and sessions are merged in (their modules exist); until then there is nothing to call.
+describe.runIf(echohelixModulesBuilt('pairing', 'runs', 'sessions'))("the emergency stop through EchoHelix's own endpoints", () => {
+  it('refuses a paired device (403 naming the scope), and refuses EchoHelix runs and sessions with 503 EMERGENCY_STOP_ACTIVE', async () => {
+    const device = await pairedDeviceToken();
+    for (const [method, route] of [
+      ['POST', '/api/v3/emergency/stop'],
+      ['POST', '/api/v3/emergency/resume'],
+      ['GET', '/api/v3/emergency/status'],
+    ] as const) {
+      const { status, body } = await call(method, route, device);
+      expect(status).toBe(403);
+      expect(body.error).toContain('missing scope: admin');
+    }
+
+    expect((await call('POST', '/api/v3/emergency/stop', s.adminToken, { reason: 'drill' })).status).toBe(200);
+    try {
+      const workspace = adminWorkspace(s);
+      const run = await call('POST', '/api/v3/runs', device, { workspace_id: 'repo', workspace_path: workspace, backend: 'scripted', prompt: '::say hi' });
+      const session = await call('POST', '/api/v3/sessions', device, { workspace_path: workspace, backend: 'scripted' });
+      for (const refused of [run, session]) {
+        expect(refused.status).toBe(503);
+        expect(refused.body).toMatchObject({ code: 'EMERGENCY_STOP_ACTIVE' });
+        expect(refused.body.error).toContain('emergency_stop_active');
+      }
+    } finally {
+      await call('POST', '/api/v3/emergency/resume');
+    }
+    const run = await call('POST', '/api/v3/runs', device, { workspace_id: 'repo', workspace_path: adminWorkspace(s), backend: 'scripted', prompt: '::say hi' });
+    expect(run.status).toBe(202);
   });
 });

@@ -8,6 +8,12 @@ import path from 'node:path';
 import { expect } from 'vitest';
 import type { TestServer } from '@/server/testing/harness';
 
+/**
+ * Whether these modules of the EchoHelix folder exist in this tree: runs, sessions and pairing are
+ * built on parallel branches, and the checks that go through them run once they are merged in.
+ */
+export const echohelixModulesBuilt = (...modules: string[]): boolean => modules.every((m) => fs.existsSync(new URL(`./${m}.ts`, import.meta.url)));
+
 /** A directory holding a fake `claude` CLI that answers `--version`, to put on the server's PATH. */
 export function fakeClaudeOnPath(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fake-claude-'));

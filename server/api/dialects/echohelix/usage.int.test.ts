@@ -12,6 +12,7 @@ import { utcDayStart } from '@/server/core/usage/quota';
 import { startTestServer, type TestServer } from '@/server/testing/harness';
 import {
   adminWorkspace,
+  echohelixModulesBuilt,
   fakeClaudeOnPath,
   finishedRun,
   finishedTurn,
@@ -194,6 +195,23 @@ describe('GET /api/v3/usage/quota', () => {
     expect(runRefusal).toMatchObject({ code: 'QUOTA_EXCEEDED' });
     expect(runRefusal.error).toContain('daily token quota for scripted');
     const turn = await postMessage(s, alice.token, aliceSession, '::say one more');
+    expect(turn.status).toBe(429);
+    expect(await turn.json()).toMatchObject({ code: 'QUOTA_EXCEEDED' });
+  });
+});
+
+// Runs once runs and sessions are merged in; it follows the quota test above, which used up both days.
+describe.runIf(echohelixModulesBuilt('runs', 'sessions'))("quota refusals through EchoHelix's own endpoints", () => {
+  it('POST /api/v3/runs (claude and scripted) and POST /api/v3/sessions/{session_id}/turns are refused with 429 QUOTA_EXCEEDED', async () => {
+    for (const backend of ['claude', 'scripted']) {
+      const res = await s.fetch('/api/v3/runs', { method: 'POST', token: alice.token, json: { workspace_id: 'mine', workspace_path: alice.workspace, backend, prompt: '::say hi' } });
+      expect(res.status).toBe(429);
+      expect(await res.json()).toMatchObject({ code: 'QUOTA_EXCEEDED' });
+    }
+    const created = await s.fetch('/api/v3/sessions', { method: 'POST', token: alice.token, json: { workspace_path: alice.workspace, backend: 'scripted' } });
+    expect(created.status).toBe(201);
+    const { session_id } = (await created.json()) as { session_id: string };
+    const turn = await s.fetch(`/api/v3/sessions/${session_id}/turns`, { method: 'POST', token: alice.token, json: { prompt: '::say hi' } });
     expect(turn.status).toBe(429);
     expect(await turn.json()).toMatchObject({ code: 'QUOTA_EXCEEDED' });
   });
