@@ -37,6 +37,16 @@ describe('parseEnv', () => {
     }
   });
 
+  it('reads DAILY_TOKEN_QUOTA in EchoHelix backend names (claude is the claude-code provider), others as they are', () => {
+    const quota = parseEnv({ DAILY_TOKEN_QUOTA: ' claude:200000, codex:5 ,scripted:10' }).dailyTokenQuota;
+    expect([...quota.entries()]).toEqual([
+      ['claude-code', 200_000],
+      ['codex', 5],
+      ['scripted', 10],
+    ]);
+    expect(() => parseEnv({ DAILY_TOKEN_QUOTA: 'claude=5' })).toThrow(/DAILY_TOKEN_QUOTA/);
+  });
+
   it('splits WORKSPACE_ROOTS on commas or colons', () => {
     expect(parseEnv({ WORKSPACE_ROOTS: '/srv/a,/srv/b:/srv/c' }).workspaceRoots).toEqual(['/srv/a', '/srv/b', '/srv/c']);
   });

@@ -6,6 +6,7 @@
 import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import { providerOfBackend } from './api/dialects/echohelix/shapes/backends';
 import { isScope, USER_SCOPES, type Scope } from './auth/scopes';
 
 const LOOPBACK_NAMES = new Set(['localhost', '::1']);
@@ -143,7 +144,10 @@ export interface Env {
   /** Host names (besides loopback and PUBLIC_URL's) that requests may be addressed to. */
   allowedHosts: AllowedHost[];
   rateLimits: RateLimits;
-  /** Tokens per backend per UTC day; backends not listed are unlimited. */
+  /**
+   * Tokens per provider per UTC day; providers not listed are unlimited. DAILY_TOKEN_QUOTA is
+   * EchoHelix's variable, so its names are EchoHelix's (`claude` is the `claude-code` provider).
+   */
   dailyTokenQuota: Map<string, number>;
   bashTimeoutMs: number;
   toolOutputCapBytes: number;
@@ -322,7 +326,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
         .filter(Boolean)
         .map((pair) => {
           const [backend, limit] = pair.split(':') as [string, string];
-          return [backend, Number(limit)] as const;
+          return [providerOfBackend(backend), Number(limit)] as const;
         }),
     ),
     bashTimeoutMs: raw.BASH_TIMEOUT_MS,

@@ -12,13 +12,14 @@ import { BodyLimitPlugin } from '@orpc/server/node';
 import { toORPCRouter } from '@orpc/trpc';
 import { ZodToJsonSchemaConverter } from '@orpc/zod/zod4';
 import type { AnyRouter } from '@trpc/server';
-import { DIALECTS, dialectRouters, ROOT_PRECEDENCE, type Dialect } from '@/server/api/dialects';
+import { DIALECTS, dialectRouters, ROOT_PRECEDENCE, WEBSOCKET_ENDPOINTS, type Dialect } from '@/server/api/dialects';
 import type { Context } from '@/server/api/context';
 import type { Principal } from '@/server/auth/principal';
 import { isSseStream, writeSse } from '@/server/stream/sse';
 import type { Services } from '@/server/services';
 import { errorResponse } from './error-envelope';
 import { requestContext, requestUrl } from './node-request';
+import { withWebSockets } from './websocket-docs';
 
 class ProcedureFailure extends Error {
   constructor(cause: unknown) {
@@ -179,8 +180,10 @@ export function createRestApi(services: Services, log: (err: unknown) => void): 
           },
           security: [{ bearer: [] }, { apiKey: [] }],
         });
-        // An empty router yields no `paths`, which OpenAPI validators reject.
-        doc = doc.then((d) => ({ ...(d as object), paths: (d as { paths?: object }).paths ?? {} }));
+        // Sockets at the root: canonical ones, then each dialect's, as the upgrade handler serves them.
+        const sockets = dialect ? WEBSOCKET_ENDPOINTS[dialect] : [WEBSOCKET_ENDPOINTS.root, ...DIALECTS.map((d) => WEBSOCKET_ENDPOINTS[d])].flat();
+        // withWebSockets also gives an empty router the `paths` that OpenAPI validators require.
+        doc = doc.then((d) => withWebSockets(d as { paths?: Record<string, Record<string, unknown>> }, sockets));
         docs.set(key, doc);
       }
       return doc;

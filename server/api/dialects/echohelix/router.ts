@@ -1,11 +1,14 @@
 import { defineDialect } from '../endpoint';
+import * as backends from './backends';
 import * as devices from './devices';
+import * as emergency from './emergency';
 import * as files from './files';
 import * as health from './health';
 import * as pairing from './pairing';
 import * as runs from './runs';
 import * as sessionBackend from './session-backend';
 import * as sessions from './sessions';
+import * as usage from './usage';
 
-/** EchoHelix so far: liveness, pairing and devices, files, runs, interactive sessions. */
-export const echohelix = defineDialect('echohelix', [health, pairing, devices, files, runs, sessions, sessionBackend]);
+/** EchoHelix: liveness, pairing and devices, files, runs, interactive sessions, backends, usage and the emergency stop. */
+export const echohelix = defineDialect('echohelix', [health, pairing, devices, files, runs, sessions, sessionBackend, backends, usage, emergency]);
