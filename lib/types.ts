@@ -8,6 +8,8 @@ export type Principal = NonNullable<Outputs['auth']['me']>;
 export type AuthConfig = Outputs['auth']['config'];
 export type ApiKey = Outputs['apiKeys']['list'][number];
 export type CreatedApiKey = Outputs['apiKeys']['create'];
+export type Device = Outputs['devices']['list'][number];
+export type PairingStarted = Outputs['devices']['startPairing'];
 export type Health = Outputs['system']['health'];
 
 export type Run = Outputs['runs']['get'];

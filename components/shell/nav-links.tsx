@@ -14,6 +14,7 @@ const LINKS = [
   { href: '/app/approvals', label: 'Approvals' },
   { href: '/app/usage', label: 'Usage' },
   { href: '/app/keys', label: 'API keys' },
+  { href: '/app/devices', label: 'Devices' },
   { href: '/app/access', label: 'Access' },
 ] as const;
 
