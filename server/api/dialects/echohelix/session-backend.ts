@@ -132,6 +132,8 @@ export const callSessionBackend = endpoint({
   }),
   output: z.object({ session_id: z.string(), backend: z.string(), thread_id: z.string(), method: z.string(), result, called_at: z.string() }),
   handler: async ({ deps, principal, input }) => {
+    // Another owner's session is a 404 whatever the method says, like an unknown one.
+    await sessions.getSession(deps, principal, { id: input.session_id });
     const method = methodOf(input.method);
     requireScope(principal, method.scope);
     const params = input.params ?? {};

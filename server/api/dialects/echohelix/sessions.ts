@@ -143,6 +143,8 @@ export const startTurn = endpoint({
   input: sessionId.extend(turnInput.shape),
   output: startTurnResponse,
   handler: async ({ deps, principal, input }) => {
+    // Another owner's session is a 404 whatever the body says, like an unknown one.
+    await sessions.getSession(deps, principal, { id: input.session_id });
     const { turnId } = await takeTurn(deps, principal, input.session_id, input);
     const session = await sessions.getSession(deps, principal, { id: input.session_id });
     return { session_id: session.id, thread_id: threadIdOf(session), turn_id: turnId, status: 'inProgress' };
