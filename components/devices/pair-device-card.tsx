@@ -41,8 +41,10 @@ function OpenPairing({ pairing, onDone }: { pairing: PairingStarted; onDone: () 
           <code className={styles.code} data-testid="pair-code">{pairing.pairCode}</code>
         </dd>
         <dt>Expires</dt>
-        <dd title={formatDateTime(pairing.expiresAt)} data-testid="pair-expiry" role="timer" aria-live="off">
-          {expired ? 'Expired — start again' : `in ${formatDuration(left)}${left >= 60 && left < 3600 ? ` ${left % 60}s` : ''}`}
+        <dd>
+          <span title={formatDateTime(pairing.expiresAt)} data-testid="pair-expiry">
+            {expired ? 'Expired — start again' : `in ${formatDuration(left)}${left >= 60 && left < 3600 ? ` ${left % 60}s` : ''}`}
+          </span>
         </dd>
         <dt>Scopes</dt>
         <dd>
@@ -107,7 +109,7 @@ export function PairDeviceCard({ onPairingOpen }: { onPairingOpen: (open: boolea
       <h2 id="pair-heading">Pair a device</h2>
       <p className="muted">
         A paired device (the EchoHelix app on a phone or laptop) signs in with its own key and acts for you with rotating tokens.
-        Scan the code with the device, or type the pair code into it.
+        Scan the code with the device, or send it the pairing link below.
       </p>
       {pairing ? (
         <OpenPairing pairing={pairing} onDone={close} />
