@@ -14,11 +14,13 @@ import { recordUsage } from '@/server/core/usage/record-usage';
 import { spentUsd } from '@/server/core/usage/spent';
 import { sandboxOf } from '@/server/core/work/policy';
 import { lockOwner, nextStepIndex } from '@/server/core/work/step-index';
+import { appServerOf } from '../backends/codex-app-server/app-server';
 import type { ToolCall } from '../backends/types';
 import { buildMessages } from '../context';
 import type { ModelOutput } from '../decide';
 import { toolSpecs } from '../tools/registry';
 import type { WorkItem } from '../work-item';
+import { appServerTurn } from './app-server-turn';
 import { addMessage, letReadersSeeIt, stopAborted, turnField, type EngineDeps, type LoadedStep } from './shared';
 
 const DELTA_FLUSH_MS = 40;
@@ -92,7 +94,12 @@ export async function modelCall(
     else timer = setTimeout(flushInBackground, wait);
   };
   try {
-    for await (const ev of backend.call({ model, system: item.system, messages, tools: backend.kind === 'api' ? toolSpecs() : [], workspacePath: item.workspacePath, sandboxMode: sandboxOf(item.policy).mode, signal })) {
+    // A session turn on a backend with an app-server (Codex) runs on the session's long-lived process.
+    const appServer = item.kind === 'turn' ? appServerOf(backend) : undefined;
+    const events = appServer
+      ? appServerTurn(deps, item, { config: appServer, model, messages, signal })
+      : backend.call({ model, system: item.system, messages, tools: backend.kind === 'api' ? toolSpecs() : [], workspacePath: item.workspacePath, sandboxMode: sandboxOf(item.policy).mode, signal });
+    for await (const ev of events) {
       if (signal.aborted) break;
       if (ev.type === 'text_delta') {
         text += ev.text;

@@ -42,6 +42,15 @@ export interface AppServerConfig extends Pick<CliConfig, 'serverEnv' | 'env' | '
   sandbox: Sandbox;
 }
 
+/** A backend whose session turns run on a long-lived app-server (Codex). */
+export interface WithAppServer {
+  appServer: AppServerConfig;
+}
+
+export function appServerOf(backend: object): AppServerConfig | undefined {
+  return 'appServer' in backend ? (backend as WithAppServer).appServer : undefined;
+}
+
 export interface ThreadOptions {
   /** Resume this thread; a new one is started when absent (or when resuming fails). */
   threadId?: string;
