@@ -53,6 +53,11 @@ export class Executor {
     };
   }
 
+  /** The app-server processes this process holds (for diagnostics and tests). */
+  get appServers(): AppServerPool | undefined {
+    return this.deps.appServers;
+  }
+
   /** Stops what the executor keeps running between work items (app-server processes). */
   async shutdown(): Promise<void> {
     await this.deps.appServers?.shutdown();

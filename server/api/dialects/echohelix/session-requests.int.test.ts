@@ -1,0 +1,254 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agentSession } from '@/db/schema';
+import { adminPrincipal } from '@/server/auth/principal';
+import { listApprovals } from '@/server/core/approvals/list-approvals';
+import { readSessionEvents } from '@/server/core/sessions';
+import { fakeAppServerLog, installFakeAppServer } from '@/server/engine/backends/codex-app-server/fake-app-server';
+import { isAlive } from '@/server/engine/backends/shared/testing';
+import { startTestServer, type TestServer } from '@/server/testing/harness';
+
+let s: TestServer;
+let key: string;
+let binDir: string;
+let workspaces: string;
+let serverClosed = false;
+
+beforeAll(async () => {
+  binDir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'fake-codex-bin-')));
+  installFakeAppServer(binDir);
+  // The registry finds `codex` on the server's PATH, as it finds the real one.
+  s = await startTestServer({ PATH: `${binDir}${path.delimiter}${process.env.PATH ?? ''}` });
+  workspaces = path.join(s.dataDir, 'workspaces');
+  const res = await s.fetch('/v1/auth/keys', { method: 'POST', token: s.adminToken, json: { name: 'phone', scopes: ['runs:read', 'runs:cancel', 'runs:submit'] } });
+  key = (await res.json()).key;
+});
+afterAll(async () => {
+  if (!serverClosed) await s.close();
+  fs.rmSync(binDir, { recursive: true, force: true });
+});
+
+const as = (token: string) => ({
+  get: async (p: string) => {
+    const res = await s.fetch(p, { token });
+    return { status: res.status, body: (await res.json()) as any };
+  },
+  post: async (p: string, json: unknown) => {
+    const res = await s.fetch(p, { method: 'POST', token, json });
+    return { status: res.status, body: (await res.json()) as any };
+  },
+});
+const admin = () => as(s.adminToken);
+const device = () => as(key);
+
+async function newSession(name: string, model?: string): Promise<{ id: string; workspace: string }> {
+  const workspace = path.join(workspaces, name);
+  fs.mkdirSync(workspace, { recursive: true });
+  const res = await admin().post('/v1/sessions', { workspace_path: workspace, ...(model ? { model } : {}) });
+  expect(res.status).toBe(200);
+  return { id: res.body.session_id, workspace: fs.realpathSync(workspace) };
+}
+
+async function say(id: string, text: string): Promise<string> {
+  const res = await admin().post(`/v1/sessions/${id}/messages`, { role: 'user', parts: [{ type: 'text', text }] });
+  expect(res.status).toBe(200);
+  return res.body.turn_id;
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const pendingRequests = (id: string) =>
+  until('a pending request', async () => {
+    const { body } = await device().get(`/api/v3/sessions/${id}/requests`);
+    return body.items?.length ? (body.items as any[]) : undefined;
+  });
+
+const turnStatus = async (id: string, turnId: string) => ((await admin().get(`/v1/sessions/${id}`)).body.turns as any[]).find((t) => t.id === turnId)?.status as string | undefined;
+const turnEnds = (id: string, turnId: string) =>
+  until(`turn ${turnId} to end`, async () => {
+    const status = await turnStatus(id, turnId);
+    return status === 'succeeded' || status === 'failed' ? status : undefined;
+  });
+
+const events = async (id: string) => (await readSessionEvents(s.services, adminPrincipal(), { id })) as Array<{ type: string; data: any }>;
+const assistantText = async (id: string) =>
+  ((await admin().get(`/v1/sessions/${id}`)).body.messages as any[])
+    .filter((m) => m.role === 'assistant')
+    .map((m) => m.parts.map((p: any) => p.text ?? '').join(''))
+    .at(-1);
+
+/** Processes started from the fake's directory, found by command line (sandbox pid namespaces or not). */
+function fakeProcessesAlive(): number[] {
+  return fs
+    .readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(binDir) && isAlive(Number(p));
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+describe('POST /api/v3/sessions/{session_id}/approvals/{request_id} (codex app-server session)', () => {
+  it('lists the command approval under requests, approvals and the core approvals; accepting it runs the command and completes the turn', async () => {
+    const { id, workspace } = await newSession('codex-accept', 'codex:default');
+    const turnId = await say(id, '!run touch approved.txt');
+
+    const [request] = await pendingRequests(id);
+    expect(request).toMatchObject({ method: 'item/commandExecution/requestApproval', kind: 'approval', resolved: false, resolved_at: null, params: { command: 'touch approved.txt', cwd: workspace } });
+    expect(request.request_id).toMatch(/^sreq_/);
+
+    const approvals = (await device().get(`/api/v3/sessions/${id}/approvals`)).body.items;
+    expect(approvals).toHaveLength(1);
+    expect(approvals[0]).toMatchObject({ request_id: request.request_id, method: 'item/commandExecution/requestApproval', turn_id: turnId, command: 'touch approved.txt', cwd: workspace, reason: 'the fake wants to run a command', resolved: false });
+    expect(approvals[0].thread_id).toMatch(/^thr_fake_/);
+    expect(approvals[0].item_id).toMatch(/^call_/);
+    expect(approvals[0].payload).toMatchObject({ command: 'touch approved.txt' });
+
+    const core = await listApprovals(s.services, adminPrincipal(), { sessionId: id, status: 'pending' });
+    expect(core).toHaveLength(1);
+    expect(core[0]).toMatchObject({ summary: 'touch approved.txt', category: 'bash' });
+    expect(await turnStatus(id, turnId)).toBe('running');
+
+    const accepted = await device().post(`/api/v3/sessions/${id}/approvals/${request.request_id}`, { decision: 'accept', for_session: true });
+    expect(accepted).toEqual({ status: 200, body: { session_id: id, request_id: request.request_id, resolved: true } });
+    expect(await turnEnds(id, turnId)).toBe('succeeded');
+    expect(fs.existsSync(path.join(workspace, 'approved.txt'))).toBe(true);
+    expect(fakeAppServerLog(workspace).flatMap((m) => (m.answer ? [m.answer.result] : []))).toEqual([{ decision: 'acceptForSession' }]);
+    expect(await assistantText(id)).toBe('ran touch approved.txt');
+
+    const again = await device().post(`/api/v3/sessions/${id}/approvals/${request.request_id}`, { decision: 'decline' });
+    expect(again.status).toBe(409);
+    expect((await device().get(`/api/v3/sessions/${id}/requests`)).body.items).toEqual([]);
+    expect((await device().get(`/api/v3/sessions/${id}/approvals`)).body.items).toEqual([]);
+
+    const log = await events(id);
+    const notifications = log.filter((e) => e.type === 'backend_notification');
+    expect(notifications.map((e) => e.data.method)).toEqual(expect.arrayContaining(['turn/started', 'item/started', 'item/agentMessage/delta', 'item/completed', 'thread/tokenUsage/updated', 'turn/completed']));
+    expect(notifications.every((e) => e.data.turn_id === turnId && e.data.params)).toBe(true);
+    const asked = log.find((e) => e.type === 'server_request');
+    expect(asked?.data).toMatchObject({ request_id: request.request_id, method: 'item/commandExecution/requestApproval', kind: 'approval', turn_id: turnId, params: { command: 'touch approved.txt' } });
+    expect(log.find((e) => e.type === 'server_request_resolved')?.data).toMatchObject({ request_id: request.request_id });
+    expect(log.findIndex((e) => e.type === 'server_request_resolved')).toBeGreaterThan(log.findIndex((e) => e.type === 'server_request'));
+    expect(log.find((e) => e.type === 'approval_requested')?.data).toMatchObject({ command: 'touch approved.txt', request_id: request.request_id });
+    expect(log.find((e) => e.type === 'usage_recorded')?.data).toMatchObject({ provider: 'codex', input_tokens: 10, output_tokens: 10 });
+
+    const [row] = await s.services.db.select({ metadata: agentSession.metadata }).from(agentSession).where(eq(agentSession.id, id));
+    expect(row!.metadata.thread_id).toBe(approvals[0].thread_id);
+  });
+
+  it('declines through POST …/requests/{request_id} with {result: {decision: "decline"}}; the session keeps its process and thread', async () => {
+    const { id, workspace } = await newSession('codex-decline', 'codex:default');
+    const first = await say(id, 'hello');
+    expect(await turnEnds(id, first)).toBe('succeeded');
+    expect(await assistantText(id)).toBe('fake reply: hello');
+
+    const second = await say(id, '!run touch declined.txt');
+    const [request] = await pendingRequests(id);
+    const declined = await device().post(`/api/v3/sessions/${id}/requests/${request.request_id}`, { result: { decision: 'decline' } });
+    expect(declined).toEqual({ status: 200, body: { session_id: id, request_id: request.request_id, resolved: true } });
+    expect(await turnEnds(id, second)).toBe('succeeded');
+    expect(fs.existsSync(path.join(workspace, 'declined.txt'))).toBe(false);
+    expect(await assistantText(id)).toBe('did not run touch declined.txt');
+    const core = await listApprovals(s.services, adminPrincipal(), { sessionId: id });
+    expect(core.map((a) => a.status)).toEqual(['denied']);
+
+    const sent = fakeAppServerLog(workspace).map((m) => m.method).filter(Boolean);
+    // One process, one handshake, one thread: the second turn went to the thread the first started.
+    expect(sent.filter((m) => m === 'initialize')).toHaveLength(1);
+    expect(sent.filter((m) => m === 'thread/start')).toHaveLength(1);
+    expect(sent.filter((m) => m === 'turn/start')).toHaveLength(2);
+  });
+
+  it('answers a question (item/tool/requestUserInput) with the result a client posts to …/requests/{request_id}', async () => {
+    const { id } = await newSession('codex-ask', 'codex:default');
+    const turnId = await say(id, '!ask');
+    const [request] = await pendingRequests(id);
+    expect(request).toMatchObject({ method: 'item/tool/requestUserInput', kind: 'request_user_input' });
+    expect((await device().get(`/api/v3/sessions/${id}/approvals`)).body.items).toEqual([]);
+    const answered = await device().post(`/api/v3/sessions/${id}/requests/${request.request_id}`, { result: { answers: { color: { answers: ['blue'] } } } });
+    expect(answered.status).toBe(200);
+    expect(await turnEnds(id, turnId)).toBe('succeeded');
+    expect(await assistantText(id)).toBe('answer: {"answers":{"color":{"answers":["blue"]}}}');
+  });
+
+  it('refuses the bootstrap token (403), unknown sessions and requests (404) and a bad decision (400)', async () => {
+    const { id } = await newSession('codex-errors', 'codex:default');
+    expect((await admin().get(`/api/v3/sessions/${id}/requests`)).status).toBe(403);
+    expect((await device().get('/api/v3/sessions/sess_unknown/requests')).status).toBe(404);
+    expect((await device().get('/api/v3/sessions/sess_unknown/approvals')).status).toBe(404);
+    expect((await device().post(`/api/v3/sessions/${id}/requests/sreq_unknown`, { result: {} })).status).toBe(404);
+    expect((await device().post(`/api/v3/sessions/${id}/approvals/sreq_unknown`, { decision: 'accept' })).status).toBe(404);
+    const bad = await device().post(`/api/v3/sessions/${id}/approvals/sreq_unknown`, { decision: 'maybe' });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('decision');
+    expect((await device().post(`/api/v3/sessions/${id}/requests/sreq_unknown`, { error: { code: 'x', message: 'no' } })).status).toBe(400);
+    // Also under the dialect's own base path.
+    expect((await device().get(`/echohelix/api/v3/sessions/${id}/requests`)).body).toEqual({ items: [] });
+  });
+});
+
+describe('GET /api/v3/sessions/{session_id}/approvals (scripted session, core approvals)', () => {
+  it('presents a bash call waiting for approval as a command approval request; accepting it runs the tool', async () => {
+    const { id, workspace } = await newSession('scripted-accept');
+    const turnId = await say(id, '::tool bash {"command":"echo hi > scripted.txt"}\n::say done');
+    const [request] = await pendingRequests(id);
+    expect(request).toMatchObject({ method: 'item/commandExecution/requestApproval', kind: 'approval', resolved: false, params: { command: 'echo hi > scripted.txt', cwd: workspace } });
+    expect(request.request_id).toMatch(/^apr_/);
+    const [approval] = (await device().get(`/api/v3/sessions/${id}/approvals`)).body.items;
+    expect(approval).toMatchObject({ request_id: request.request_id, turn_id: turnId, command: 'echo hi > scripted.txt', cwd: workspace, item_id: 'call_1', resolved: false });
+
+    expect((await device().post(`/api/v3/sessions/${id}/approvals/${request.request_id}`, { decision: 'accept' })).status).toBe(200);
+    expect(await turnEnds(id, turnId)).toBe('succeeded');
+    expect(fs.readFileSync(path.join(workspace, 'scripted.txt'), 'utf8')).toBe('hi\n');
+    expect((await device().post(`/api/v3/sessions/${id}/approvals/${request.request_id}`, { decision: 'accept' })).status).toBe(409);
+  });
+
+  it('declines with POST …/requests/{request_id} {result: {decision: "decline"}}: the tool does not run', async () => {
+    const { id, workspace } = await newSession('scripted-decline');
+    const turnId = await say(id, '::tool bash {"command":"touch never.txt"}\n::say moved on');
+    const [request] = await pendingRequests(id);
+    expect((await device().post(`/api/v3/sessions/${id}/requests/${request.request_id}`, { result: { decision: 'decline' } })).status).toBe(200);
+    expect(await turnEnds(id, turnId)).toBe('succeeded');
+    expect(fs.existsSync(path.join(workspace, 'never.txt'))).toBe(false);
+    const core = await listApprovals(s.services, adminPrincipal(), { sessionId: id });
+    expect(core.map((a) => a.status)).toEqual(['denied']);
+  });
+});
+
+describe('codex app-server processes', () => {
+  it('are gone once their session is closed, and none is left when the server stops', async () => {
+    const pool = s.services.engine.executor.appServers!;
+    const { id } = await newSession('codex-close', 'codex:default');
+    expect(await turnEnds(id, await say(id, 'hi'))).toBe('succeeded');
+    const pid = pool.pids().get(id);
+    expect(pid).toBeDefined();
+    expect(isAlive(pid!)).toBe(true);
+
+    // What closing a session records (its close use case sets the status); the pool notices it.
+    await s.services.db.update(agentSession).set({ status: 'closed', closedAt: new Date() }).where(eq(agentSession.id, id));
+    await until('the process to go', async () => (!isAlive(pid!) ? true : undefined));
+    expect(pool.pids().has(id)).toBe(false);
+
+    const other = await newSession('codex-shutdown', 'codex:default');
+    expect(await turnEnds(other.id, await say(other.id, 'hi'))).toBe('succeeded');
+    expect(fakeProcessesAlive().length).toBeGreaterThan(0);
+    serverClosed = true;
+    await s.close();
+    expect(fakeProcessesAlive()).toEqual([]);
+  });
+});
