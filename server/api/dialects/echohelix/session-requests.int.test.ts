@@ -3,10 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agentSession } from '@/db/schema';
+import { agentSession, turn } from '@/db/schema';
 import { adminPrincipal } from '@/server/auth/principal';
 import { listApprovals } from '@/server/core/approvals/list-approvals';
-import { readSessionEvents } from '@/server/core/sessions';
+import { cancelTurn, readSessionEvents } from '@/server/core/sessions';
 import { fakeAppServerLog, installFakeAppServer } from '@/server/engine/backends/codex-app-server/fake-app-server';
 import { isAlive } from '@/server/engine/backends/shared/testing';
 import { startTestServer, type TestServer } from '@/server/testing/harness';
@@ -74,7 +74,8 @@ const pendingRequests = (id: string) =>
     return body.items?.length ? (body.items as any[]) : undefined;
   });
 
-const turnStatus = async (id: string, turnId: string) => ((await admin().get(`/v1/sessions/${id}`)).body.turns as any[]).find((t) => t.id === turnId)?.status as string | undefined;
+/** The canonical status (agentd's view folds `interrupted` into `failed`). */
+const turnStatus = async (_id: string, turnId: string) => (await s.services.db.select({ status: turn.status }).from(turn).where(eq(turn.id, turnId)))[0]?.status as string | undefined;
 const turnEnds = (id: string, turnId: string) =>
   until(`turn ${turnId} to end`, async () => {
     const status = await turnStatus(id, turnId);
@@ -199,6 +200,58 @@ describe('POST /api/v3/sessions/{session_id}/approvals/{request_id} (codex app-s
     expect((await device().post(`/api/v3/sessions/${id}/requests/sreq_unknown`, { error: { code: 'x', message: 'no' } })).status).toBe(400);
     // Also under the dialect's own base path.
     expect((await device().get(`/echohelix/api/v3/sessions/${id}/requests`)).body).toEqual({ items: [] });
+  });
+});
+
+describe('interrupting a codex session turn', () => {
+  it('sends turn/interrupt, closes the request the turn waited on, and keeps the process for the next turn', async () => {
+    const { id, workspace } = await newSession('codex-interrupt', 'codex:default');
+    const hanging = await say(id, '!hang');
+    await until('the turn to stream', async () => ((await events(id)).some((e) => e.type === 'model_output_delta') ? true : undefined));
+    await cancelTurn(s.services, adminPrincipal(), { sessionId: id, as: 'interrupted' });
+    await until('the turn to be interrupted', async () => ((await turnStatus(id, hanging)) === 'interrupted' ? true : undefined));
+    const interrupts = fakeAppServerLog(workspace).filter((m) => m.method === 'turn/interrupt');
+    expect(interrupts).toHaveLength(1);
+    expect(interrupts[0]!.params!.turnId).toMatch(/^turn_fake_/);
+
+    const waiting = await say(id, '!run touch never.txt');
+    const [request] = await pendingRequests(id);
+    await cancelTurn(s.services, adminPrincipal(), { sessionId: id, as: 'interrupted' });
+    await until('the turn to be interrupted', async () => ((await turnStatus(id, waiting)) === 'interrupted' ? true : undefined));
+    await until('the request to close', async () => ((await device().get(`/api/v3/sessions/${id}/requests`)).body.items.length === 0 ? true : undefined));
+    expect((await events(id)).some((e) => e.type === 'server_request_resolved' && e.data.request_id === request.request_id)).toBe(true);
+    expect(fs.existsSync(path.join(workspace, 'never.txt'))).toBe(false);
+
+    const next = await say(id, 'still there?');
+    expect(await turnEnds(id, next)).toBe('succeeded');
+    expect(await assistantText(id)).toBe('fake reply: still there?');
+    expect(fakeAppServerLog(workspace).filter((m) => m.method === 'initialize')).toHaveLength(1);
+  });
+});
+
+describe.skipIf(!process.env.DATABASE_URL)('POST /api/v3/sessions/{session_id}/approvals/{request_id} on another process', () => {
+  it('reaches the worker holding the app-server when a web process takes the answer', async () => {
+    const web = await startTestServer({ ROLE: 'web', WORKSPACE_ROOTS: workspaces, PATH: `${binDir}${path.delimiter}${process.env.PATH ?? ''}` }, { shareDatabaseWith: s });
+    try {
+      const workspace = path.join(workspaces, 'codex-web');
+      fs.mkdirSync(workspace, { recursive: true });
+      const created = await web.fetch('/v1/sessions', { method: 'POST', token: s.adminToken, json: { workspace_path: workspace, model: 'codex:default' } });
+      expect(created.status).toBe(200);
+      const id = ((await created.json()) as any).session_id as string;
+      const posted = await web.fetch(`/v1/sessions/${id}/messages`, { method: 'POST', token: s.adminToken, json: { role: 'user', parts: [{ type: 'text', text: '!run touch from-web.txt' }] } });
+      const turnId = ((await posted.json()) as any).turn_id as string;
+      const request = await until('a pending request', async () => {
+        const items = ((await (await web.fetch(`/api/v3/sessions/${id}/requests`, { token: key })).json()) as any).items as any[];
+        return items.length ? items[0] : undefined;
+      });
+      const accepted = await web.fetch(`/api/v3/sessions/${id}/approvals/${request.request_id}`, { method: 'POST', token: key, json: { decision: 'accept' } });
+      expect(accepted.status).toBe(200);
+      expect(await turnEnds(id, turnId)).toBe('succeeded');
+      expect(fs.existsSync(path.join(workspace, 'from-web.txt'))).toBe(true);
+      expect(web.services.engine.executor.appServers!.pids().size).toBe(0);
+    } finally {
+      await web.close();
+    }
   });
 });
 

@@ -160,7 +160,7 @@ export function spawnSandboxed(options: SandboxedSpawn): SandboxedProcess {
 }
 
 export async function* runProcess(options: RunOptions): AsyncGenerator<BackendEvent> {
-  const { label, bin, args, cwd, signal, parser } = options;
+  const { label, bin, signal, parser } = options;
   const grace = options.killGraceMs ?? 1000;
   if (signal.aborted) return;
   try {

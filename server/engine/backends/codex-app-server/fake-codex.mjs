@@ -20,6 +20,15 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createInterface } from 'node:readline';
 
+if (process.argv[2] === '--version') {
+  process.stdout.write('codex-cli 0.0.0 (fake app-server)\n');
+  process.exit(0);
+}
+if (process.argv[2] !== 'app-server') {
+  process.stderr.write(`the fake codex only speaks app-server, not ${process.argv.slice(2).join(' ')}\n`);
+  process.exit(2);
+}
+
 const log = (message) => fs.appendFileSync('.fake-app-server.jsonl', `${JSON.stringify(message)}\n`);
 fs.appendFileSync('.fake-app-server.pids', `${process.pid}\n`);
 
