@@ -23,7 +23,7 @@ import { agentSession, approval, sessionRequest } from '@/db/schema';
 import type { Tx } from '@/server/core/events/append-event';
 import { appendAndCommit, inTransaction, type Emit } from '@/server/core/events/unit-of-work';
 import { newId } from '@/server/core/shared/ids';
-import { answerAccepts, approvalAnswer, approvalCategoryOf, requestKindOf } from '@/server/core/sessions/session-request-kinds';
+import { approvalAnswer, approvalCategoryOf, requestKindOf } from '@/server/core/sessions/session-request-kinds';
 import { decide, sandboxOf } from '@/server/core/work/policy';
 import { isApproved, isPendingApproval, PENDING_APPROVAL_STATUSES } from '@/server/core/work/status';
 import { latestUserIndex, isRecord, str, userText } from '../backends/shared/events';
@@ -280,7 +280,7 @@ async function markResolved(deps: EngineDeps, item: WorkItem, requestId: string,
     if (why) {
       await tx.update(approval).set({ status: 'expired', decidedAt: new Date(), reason: why }).where(and(eq(approval.stepId, requestId), inArray(approval.status, PENDING_APPROVAL_STATUSES)));
     }
-    await emit(item.streamId, { type: 'server_request_resolved', data: { request_id: requestId, turn_id: item.turnId, accepted: 'result' in answer && answerAccepts(answer.result) } });
+    await emit(item.streamId, { type: 'server_request_resolved', data: { request_id: requestId, turn_id: item.turnId } });
   });
 }
 

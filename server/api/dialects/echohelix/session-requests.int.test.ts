@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentSession, turn } from '@/db/schema';
 import { adminPrincipal } from '@/server/auth/principal';
 import { listApprovals } from '@/server/core/approvals/list-approvals';
-import { cancelTurn, readSessionEvents } from '@/server/core/sessions';
+import { cancelTurn, createSession, readSessionEvents } from '@/server/core/sessions';
 import { fakeAppServerLog, installFakeAppServer } from '@/server/engine/backends/codex-app-server/fake-app-server';
 import { isAlive } from '@/server/engine/backends/shared/testing';
 import { startTestServer, type TestServer } from '@/server/testing/harness';
@@ -173,6 +173,37 @@ describe('POST /api/v3/sessions/{session_id}/approvals/{request_id} (codex app-s
     expect(sent.filter((m) => m === 'initialize')).toHaveLength(1);
     expect(sent.filter((m) => m === 'thread/start')).toHaveLength(1);
     expect(sent.filter((m) => m === 'turn/start')).toHaveLength(2);
+  });
+
+  it('presents a file change approval with the paths it writes; accepting it writes the file', async () => {
+    const { id, workspace } = await newSession('codex-patch', 'codex:default');
+    const turnId = await say(id, '!patch notes.md');
+    const [request] = await pendingRequests(id);
+    expect(request).toMatchObject({ method: 'item/fileChange/requestApproval', kind: 'approval', params: { reason: 'the fake wants to write a file' } });
+    const [approval] = (await device().get(`/api/v3/sessions/${id}/approvals`)).body.items;
+    expect(approval).toMatchObject({ request_id: request.request_id, method: 'item/fileChange/requestApproval', command: `file change: ${path.join(workspace, 'notes.md')}`, reason: 'the fake wants to write a file' });
+    const [core] = await listApprovals(s.services, adminPrincipal(), { sessionId: id, status: 'pending' });
+    expect(core).toMatchObject({ category: 'write', tool_name: 'apply_patch' });
+    expect((await device().post(`/api/v3/sessions/${id}/approvals/${request.request_id}`, { decision: 'accept' })).status).toBe(200);
+    expect(await turnEnds(id, turnId)).toBe('succeeded');
+    expect(fs.readFileSync(path.join(workspace, 'notes.md'), 'utf8')).toBe('patched\n');
+  });
+
+  it('lets the session policy answer when it does not ask: a trusted session accepts at once and tells Codex never to ask', async () => {
+    const workspace = path.join(workspaces, 'codex-trusted');
+    fs.mkdirSync(workspace, { recursive: true });
+    const session = await createSession(s.services, adminPrincipal(), { workspacePath: workspace, model: 'codex:default', profile: 'trusted', origin: 'test' });
+    const turnId = await say(session.id, '!run touch trusted.txt');
+    expect(await turnEnds(session.id, turnId)).toBe('succeeded');
+    expect(fs.existsSync(path.join(workspace, 'trusted.txt'))).toBe(true);
+    expect(fakeAppServerLog(fs.realpathSync(workspace)).find((m) => m.method === 'thread/start')?.params).toMatchObject({ approvalPolicy: 'never', sandbox: 'workspace-write' });
+    expect(await listApprovals(s.services, adminPrincipal(), { sessionId: session.id })).toEqual([]);
+    const log = await events(session.id);
+    const asked = log.find((e) => e.type === 'server_request')!;
+    expect(asked.data).toMatchObject({ method: 'item/commandExecution/requestApproval', kind: 'approval' });
+    expect(log.find((e) => e.type === 'server_request_resolved')?.data).toMatchObject({ request_id: asked.data.request_id });
+    expect(fakeAppServerLog(fs.realpathSync(workspace)).flatMap((m) => (m.answer ? [m.answer.result] : []))).toEqual([{ decision: 'accept' }]);
+    expect((await device().get(`/api/v3/sessions/${session.id}/requests`)).body.items).toEqual([]);
   });
 
   it('answers a question (item/tool/requestUserInput) with the result a client posts to …/requests/{request_id}', async () => {

@@ -9,6 +9,7 @@
  *
  *   !run <command>   asks `item/commandExecution/requestApproval` for <command> first; runs it with
  *                    /bin/sh in the cwd when the answer is accept/acceptForSession, else skips it
+ *   !patch <file>    asks `item/fileChange/requestApproval` for adding <file>; writes it when accepted
  *   !ask             asks `item/tool/requestUserInput` and says the answer it got
  *   !hang            streams a delta, then waits until `turn/interrupt` (→ status `interrupted`)
  *   !fail            ends the turn with status `failed`
@@ -103,6 +104,21 @@ async function runTurn(threadId, turnId, prompt, cwd) {
       notify('item/completed', { threadId, turnId, item: { type: 'commandExecution', id: itemId, command, cwd, status: 'declined', commandActions: [] } });
       await streamMessage(threadId, turnId, `msg_${turnId}`, `did not run ${command}`);
     }
+    return finish('completed');
+  }
+  const patch = /!patch (\S+)/.exec(prompt);
+  if (patch) {
+    const file = `${cwd}/${patch[1]}`;
+    const itemId = `patch_${turnId}`;
+    const change = { path: file, kind: { type: 'add' }, diff: '+patched\n' };
+    notify('item/started', { threadId, turnId, item: { type: 'fileChange', id: itemId, changes: [change], status: 'inProgress' } });
+    const answer = await ask('item/fileChange/requestApproval', { threadId, turnId, itemId, reason: 'the fake wants to write a file' });
+    log({ answer });
+    const decision = answer.result?.decision;
+    const accepted = decision === 'accept' || decision === 'acceptForSession';
+    if (accepted) fs.writeFileSync(file, 'patched\n');
+    notify('item/completed', { threadId, turnId, item: { type: 'fileChange', id: itemId, changes: [change], status: accepted ? 'completed' : 'declined' } });
+    await streamMessage(threadId, turnId, `msg_${turnId}`, accepted ? `wrote ${patch[1]}` : `did not write ${patch[1]}`);
     return finish('completed');
   }
   if (prompt.includes('!ask')) {
