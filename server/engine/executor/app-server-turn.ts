@@ -285,13 +285,14 @@ async function markResolved(deps: EngineDeps, item: WorkItem, requestId: string,
 }
 
 /**
- * Requests of this turn left unanswered by a process that is gone (its app-server died with it):
- * nobody can answer them any more, so they are closed, and their approvals with them.
+ * Requests still open when a turn starts were left by a process that is gone (a session runs one
+ * turn at a time, and a request is closed when its turn ends): their app-server died with it, so
+ * nobody can answer them any more. They are closed, and their approvals with them.
  */
 async function abandonEarlierRequests(deps: EngineDeps, item: WorkItem): Promise<void> {
   const open = await deps.db
     .select({ id: sessionRequest.id })
     .from(sessionRequest)
-    .where(and(eq(sessionRequest.turnId, item.turnId!), isNull(sessionRequest.resolvedAt)));
+    .where(and(eq(sessionRequest.sessionId, item.sessionId!), isNull(sessionRequest.resolvedAt)));
   for (const r of open) await markResolved(deps, item, r.id, { error: { code: -32000, message: 'the backend process that asked is gone' } }, 'the backend process that asked is gone');
 }

@@ -260,6 +260,50 @@ describe('interrupting a codex session turn', () => {
   });
 });
 
+describe('a codex turn waiting for approval across a restart', () => {
+  it('closes the request the stopped server left, resumes the thread and asks again; accepting then completes the turn', async () => {
+    const first = await startTestServer({ PATH: `${binDir}${path.delimiter}${process.env.PATH ?? ''}` });
+    const workspace = path.join(first.dataDir, 'workspaces', 'restart');
+    fs.mkdirSync(workspace, { recursive: true });
+    const keyRes = await first.fetch('/v1/auth/keys', { method: 'POST', token: first.adminToken, json: { name: 'phone', scopes: ['runs:read', 'runs:cancel'] } });
+    const restartKey = (await keyRes.json()).key as string;
+    const created = await first.fetch('/v1/sessions', { method: 'POST', token: first.adminToken, json: { workspace_path: workspace, model: 'codex:default' } });
+    const id = ((await created.json()) as any).session_id as string;
+    await first.fetch(`/v1/sessions/${id}/messages`, { method: 'POST', token: first.adminToken, json: { role: 'user', parts: [{ type: 'text', text: '!run touch after-restart.txt' }] } });
+    const pendingOn = (server: TestServer) =>
+      until('a pending request', async () => {
+        const items = ((await (await server.fetch(`/api/v3/sessions/${id}/requests`, { token: restartKey })).json()) as any).items as any[];
+        return items.length ? items[0] : undefined;
+      });
+    const before = await pendingOn(first);
+    await first.close({ keepData: true });
+
+    const second = await startTestServer({ PATH: `${binDir}${path.delimiter}${process.env.PATH ?? ''}` }, { restartOf: first });
+    try {
+      const after = await until('the request asked again', async () => {
+        const items = ((await (await second.fetch(`/api/v3/sessions/${id}/requests`, { token: restartKey })).json()) as any).items as any[];
+        return items.length && items[0].request_id !== before.request_id ? items : undefined;
+      });
+      expect(after).toHaveLength(1);
+      const log = (await readSessionEvents(second.services, adminPrincipal(), { id })) as Array<{ type: string; data: any }>;
+      expect(log.some((e) => e.type === 'server_request_resolved' && e.data.request_id === before.request_id)).toBe(true);
+      const sent = fakeAppServerLog(fs.realpathSync(workspace)).map((m) => m.method);
+      expect(sent.filter((m) => m === 'thread/start')).toHaveLength(1);
+      expect(sent.filter((m) => m === 'thread/resume')).toHaveLength(1);
+
+      expect((await second.fetch(`/api/v3/sessions/${id}/approvals/${after[0].request_id}`, { method: 'POST', token: restartKey, json: { decision: 'accept' } })).status).toBe(200);
+      await until('the file', async () => (fs.existsSync(path.join(workspace, 'after-restart.txt')) ? true : undefined));
+      const ended = await until('the turn to end', async () => {
+        const [t] = await second.services.db.select({ status: turn.status }).from(turn).where(eq(turn.sessionId, id));
+        return t && t.status !== 'running' ? t.status : undefined;
+      });
+      expect(ended).toBe('succeeded');
+    } finally {
+      await second.close();
+    }
+  });
+});
+
 describe.skipIf(!process.env.DATABASE_URL)('POST /api/v3/sessions/{session_id}/approvals/{request_id} on another process', () => {
   it('reaches the worker holding the app-server when a web process takes the answer', async () => {
     const web = await startTestServer({ ROLE: 'web', WORKSPACE_ROOTS: workspaces, PATH: `${binDir}${path.delimiter}${process.env.PATH ?? ''}` }, { shareDatabaseWith: s });
