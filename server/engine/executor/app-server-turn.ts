@@ -18,8 +18,8 @@
  * answer (or decides the approval) and signals the turn; this process, waiting, re-reads on that
  * signal and, as a safety net, every few seconds.
  */
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
-import { agentSession, approval, sessionRequest } from '@/db/schema';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { agentSession, approval, sessionRequest, step } from '@/db/schema';
 import type { Tx } from '@/server/core/events/append-event';
 import { appendAndCommit, inTransaction, type Emit } from '@/server/core/events/unit-of-work';
 import { newId } from '@/server/core/shared/ids';
@@ -28,7 +28,7 @@ import { decide, sandboxOf } from '@/server/core/work/policy';
 import { isApproved, isPendingApproval, PENDING_APPROVAL_STATUSES } from '@/server/core/work/status';
 import { latestUserIndex, isRecord, str, userText } from '../backends/shared/events';
 import { buildCliPrompt } from '../backends/cli/common';
-import { APPROVAL_POLICIES, commandText, type AppServerConfig, type ApprovalPolicy, type ServerRequestAnswer, type TurnInput } from '../backends/codex-app-server/app-server';
+import { APPROVAL_POLICIES, commandText, type AppServerConfig, type AppServerProcess, type ApprovalPolicy, type ServerRequestAnswer, type TurnInput } from '../backends/codex-app-server/app-server';
 import type { JsonRpcErrorObject, ServerRequest } from '../backends/codex-app-server/json-rpc';
 import type { BackendEvent, ModelMessage } from '../backends/types';
 import type { WorkItem } from '../work-item';
@@ -45,6 +45,10 @@ export interface AppServerTurnOptions {
   model: string;
   messages: ModelMessage[];
   signal: AbortSignal;
+  /** Ids of the turn's steered-input steps the messages already contain. */
+  knownInputs: readonly string[];
+  /** Steered input handed to the running Codex turn (`turn/steer`): it counts as answered by this call. */
+  onSteered(inputStepIds: string[]): void;
 }
 
 type Answered = ServerRequestAnswer;
@@ -62,7 +66,7 @@ export async function* appServerTurn(deps: EngineDeps, item: WorkItem, opts: App
   const metadata = isRecord(session?.metadata) ? session.metadata : {};
   const sandbox = sandboxOf(item.policy).mode;
 
-  let proc;
+  let proc: AppServerProcess;
   try {
     proc = await pool.acquire(sessionId, opts.config, { cwd: item.workspacePath, sandboxMode: sandbox });
   } catch (err) {
@@ -70,6 +74,7 @@ export async function* appServerTurn(deps: EngineDeps, item: WorkItem, opts: App
     return;
   }
   const pending: Array<{ method: string; params: unknown }> = [];
+  const cleanups: Array<() => void> = [];
   let flushTimer: NodeJS.Timeout | undefined;
   let written: Promise<unknown> = Promise.resolve();
   const flush = (): Promise<unknown> => {
@@ -98,6 +103,8 @@ export async function* appServerTurn(deps: EngineDeps, item: WorkItem, opts: App
     }
     // A thread Codex keeps has the conversation already; a new one gets what came before as text.
     const input = turnInput(opts.messages, thread.resumed ? undefined : item.system, thread.resumed);
+    const stopSteering = steerWhileRunning(deps, item, proc, opts);
+    cleanups.push(stopSteering);
     const items = new Map<string, Record<string, unknown>>();
     const events = proc.runTurn({
       input,
@@ -118,9 +125,36 @@ export async function* appServerTurn(deps: EngineDeps, item: WorkItem, opts: App
       yield event;
     }
   } finally {
+    for (const cleanup of cleanups) cleanup();
     await flush().catch((err) => deps.log.error('writing backend notifications failed', err));
     pool.release(sessionId);
   }
+}
+
+/**
+ * Input steered into the turn while Codex works on it goes to the running Codex turn at once
+ * (`turn/steer`), as Codex's own clients do, instead of waiting for the next model call. The
+ * steer use case signals the turn after recording the input, in whichever process it ran.
+ */
+function steerWhileRunning(deps: EngineDeps, item: WorkItem, proc: AppServerProcess, opts: AppServerTurnOptions): () => void {
+  const handled = new Set(opts.knownInputs);
+  let running: Promise<void> = Promise.resolve();
+  const steerNew = async () => {
+    const inputs = await deps.db
+      .select({ id: step.id, output: step.output })
+      .from(step)
+      .where(and(eq(step.ownerId, item.id), eq(step.kind, 'input')))
+      .orderBy(asc(step.index));
+    const fresh = inputs.filter((i) => !handled.has(i.id));
+    if (!fresh.length) return;
+    for (const i of fresh) handled.add(i.id);
+    const text = fresh.map((i) => (isRecord(i.output) ? (str(i.output.text) ?? '') : '')).join('\n\n');
+    if (await proc.steer([{ type: 'text', text }])) opts.onSteered(fresh.map((i) => i.id));
+  };
+  return deps.signals.listen((signal) => {
+    if (signal.type !== 'advance' || signal.ref.id !== item.id) return;
+    running = running.then(steerNew).catch((err) => deps.log.error('steering the codex turn failed', err));
+  });
 }
 
 /** The session's own setting (EchoHelix `approval_policy`), else one that asks whenever the policy might. */

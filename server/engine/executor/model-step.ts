@@ -62,6 +62,9 @@ export async function modelCall(
   if (failure) return failModelStep(deps, item, stepId, failure);
 
   const messages = buildMessages(item, steps.map((s) => s.view), new Map(steps.map((s) => [s.view.id, s.toolName ?? ''])));
+  const inputSteps = steps.filter((st) => st.view.kind === 'input').map((st) => st.view.id);
+  /** Input steered in during the call that the backend took while it ran (an app-server's turn/steer). */
+  const steered: string[] = [];
   let text = '';
   let pending = '';
   const toolCalls: ToolCall[] = [];
@@ -97,7 +100,7 @@ export async function modelCall(
     // A session turn on a backend with an app-server (Codex) runs on the session's long-lived process.
     const appServer = item.kind === 'turn' ? appServerOf(backend) : undefined;
     const events = appServer
-      ? appServerTurn(deps, item, { config: appServer, model, messages, signal })
+      ? appServerTurn(deps, item, { config: appServer, model, messages, signal, knownInputs: inputSteps, onSteered: (ids) => steered.push(...ids) })
       : backend.call({ model, system: item.system, messages, tools: backend.kind === 'api' ? toolSpecs() : [], workspacePath: item.workspacePath, sandboxMode: sandboxOf(item.policy).mode, signal });
     for await (const ev of events) {
       if (signal.aborted) break;
@@ -128,7 +131,7 @@ export async function modelCall(
     );
   }
   await flush();
-  const inputs = steps.filter((st) => st.view.kind === 'input').map((st) => st.view.id);
+  const inputs = [...inputSteps, ...steered];
   const output: ModelOutput = { text, toolCalls, inputs, ...(error ? { error } : {}) };
   await inTransaction(deps, async (tx, emit) => {
     await tx.update(step).set({ status: error ? 'failed' : 'succeeded', output: { ...output, usage }, completedAt: new Date() }).where(eq(step.id, stepId));

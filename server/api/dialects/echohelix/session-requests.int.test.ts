@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentSession, turn } from '@/db/schema';
 import { adminPrincipal } from '@/server/auth/principal';
 import { listApprovals } from '@/server/core/approvals/list-approvals';
-import { cancelTurn, createSession, readSessionEvents } from '@/server/core/sessions';
+import { cancelTurn, createSession, readSessionEvents, steerTurn } from '@/server/core/sessions';
 import { fakeAppServerLog, installFakeAppServer } from '@/server/engine/backends/codex-app-server/fake-app-server';
 import { isAlive } from '@/server/engine/backends/shared/testing';
 import { startTestServer, type TestServer } from '@/server/testing/harness';
@@ -257,6 +257,21 @@ describe('interrupting a codex session turn', () => {
     expect(await turnEnds(id, next)).toBe('succeeded');
     expect(await assistantText(id)).toBe('fake reply: still there?');
     expect(fakeAppServerLog(workspace).filter((m) => m.method === 'initialize')).toHaveLength(1);
+  });
+});
+
+describe('steering a codex session turn', () => {
+  it('hands the steered input to the running Codex turn with turn/steer; the turn makes no second call', async () => {
+    const { id, workspace } = await newSession('codex-steer', 'codex:default');
+    const turnId = await say(id, '!hang');
+    await until('the turn to stream', async () => ((await events(id)).some((e) => e.type === 'model_output_delta') ? true : undefined));
+    expect(await steerTurn(s.services, adminPrincipal(), { sessionId: id, text: 'also this' })).toEqual({ turnId });
+    expect(await turnEnds(id, turnId)).toBe('succeeded');
+    const sent = fakeAppServerLog(workspace).filter((m) => m.method === 'turn/steer' || m.method === 'turn/start');
+    expect(sent.map((m) => m.method)).toEqual(['turn/start', 'turn/steer']);
+    expect(sent[1]!.params).toMatchObject({ input: [{ type: 'text', text: 'also this' }] });
+    expect(sent[1]!.params!.expectedTurnId).toMatch(/^turn_fake_/);
+    expect(await assistantText(id)).toBe('working…\n\nsteered: also this');
   });
 });
 

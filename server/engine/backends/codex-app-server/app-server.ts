@@ -22,13 +22,15 @@ import type { Sandbox, SandboxMode } from '../../sandbox/bubblewrap';
 import type { BackendEvent, ToolCall } from '../types';
 import { childEnv, homePaths, TextJoiner, type CliConfig } from '../cli/common';
 import { spawnSandboxed } from '../cli/process';
-import { JsonRpcConnection, type JsonRpcErrorObject, type ServerRequest } from './json-rpc';
+import { JsonRpcConnection, RequestTimedOut, type JsonRpcErrorObject, type ServerRequest } from './json-rpc';
 
 const LABEL = 'codex app-server';
 /** Variables of the server's environment Codex authenticates with, as for `codex exec`. */
 export const CODEX_PASS_ENV = ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'CODEX_HOME'];
 export const CODEX_STATE_IN_HOME = ['.codex'];
 const STDERR_TAIL = 8 * 1024;
+/** How long Codex gets to answer a request of ours (it answers at once; the work streams after). */
+const REQUEST_TIMEOUT_MS = 60_000;
 /** How long an interrupted turn gets to report `turn/completed` before the process is killed. */
 const INTERRUPT_GRACE_MS = 5_000;
 
@@ -88,6 +90,8 @@ export class AppServerProcess {
   private exitedFlag = false;
   /** The thread this process has open (started or resumed). */
   threadId: string | undefined;
+  /** Codex's id of the turn running now, for `turn/steer`. */
+  private activeTurnId: string | undefined;
   /** Set while a turn runs, so a second turn waits for the first to wind down. */
   private busy: Promise<void> = Promise.resolve();
   readonly pid: number | undefined;
@@ -137,7 +141,7 @@ export class AppServerProcess {
   static async start(config: AppServerConfig, opts: { cwd: string; sandboxMode: SandboxMode }): Promise<AppServerProcess> {
     const proc = new AppServerProcess(config, opts.cwd, opts.sandboxMode);
     try {
-      await proc.rpc.request('initialize', { clientInfo: { name: 'switchboard', title: 'Switchboard', version: '1.0.0' } });
+      await proc.rpc.request('initialize', { clientInfo: { name: 'switchboard', title: 'Switchboard', version: '1.0.0' } }, REQUEST_TIMEOUT_MS);
       proc.rpc.notify('initialized');
       return proc;
     } catch (err) {
@@ -156,7 +160,7 @@ export class AppServerProcess {
     const settings = { cwd: opts.cwd, approvalPolicy: opts.approvalPolicy, sandbox: opts.sandbox, ...(opts.model && opts.model !== 'default' ? { model: opts.model } : {}) };
     if (opts.threadId) {
       try {
-        const resumed = await this.rpc.request('thread/resume', { threadId: opts.threadId, ...settings });
+        const resumed = await this.rpc.request('thread/resume', { threadId: opts.threadId, ...settings }, REQUEST_TIMEOUT_MS);
         this.threadId = threadIdOf(resumed) ?? opts.threadId;
         return { threadId: this.threadId, resumed: true };
       } catch (err) {
@@ -164,7 +168,7 @@ export class AppServerProcess {
         // A thread Codex no longer has (its home was reset): the conversation goes on in a new one.
       }
     }
-    const started = await this.rpc.request('thread/start', settings);
+    const started = await this.rpc.request('thread/start', settings, REQUEST_TIMEOUT_MS);
     const threadId = threadIdOf(started);
     if (!threadId) throw new Error(`${LABEL}: thread/start returned no thread id`);
     this.threadId = threadId;
@@ -214,9 +218,11 @@ export class AppServerProcess {
     const mapper = new NotificationMapper();
     try {
       try {
-        const started = await this.rpc.request('turn/start', { threadId, input: opts.input });
+        const started = await this.rpc.request('turn/start', { threadId, input: opts.input }, REQUEST_TIMEOUT_MS);
         turnId = isRecord(started) && isRecord(started.turn) ? str(started.turn.id) : undefined;
       } catch (err) {
+        // A process that does not answer is not trusted with the next turn either.
+        if (err instanceof RequestTimedOut) await this.kill();
         yield { type: 'error', message: `${LABEL}: turn/start failed: ${err instanceof Error ? err.message : String(err)}` };
         return;
       }
@@ -224,6 +230,7 @@ export class AppServerProcess {
         yield { type: 'error', message: `${LABEL}: turn/start returned no turn id` };
         return;
       }
+      this.activeTurnId = turnId;
       yield { type: 'turn_started', turnId };
       if (opts.signal.aborted) interrupt();
       for (;;) {
@@ -251,6 +258,7 @@ export class AppServerProcess {
         }
       }
     } finally {
+      this.activeTurnId = undefined;
       clearTimeout(interruptTimer);
       opts.signal.removeEventListener('abort', interrupt);
       requests.abort();
@@ -262,6 +270,21 @@ export class AppServerProcess {
         if (turnId && !opts.signal.aborted) void this.rpc.request('turn/interrupt', { threadId, turnId }).catch(() => {});
         void this.windDown(turnId).finally(done);
       } else done();
+    }
+  }
+
+  /**
+   * Adds input to the turn running now (`turn/steer`). False when no turn runs or Codex refuses
+   * (the turn just ended, or cannot be steered): the input then waits for the next turn.
+   */
+  async steer(input: TurnInput): Promise<boolean> {
+    const turnId = this.activeTurnId;
+    if (!turnId || !this.threadId) return false;
+    try {
+      await this.rpc.request('turn/steer', { threadId: this.threadId, input, expectedTurnId: turnId }, REQUEST_TIMEOUT_MS);
+      return true;
+    } catch {
+      return false;
     }
   }
 

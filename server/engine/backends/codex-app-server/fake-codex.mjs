@@ -11,7 +11,8 @@
  *                    /bin/sh in the cwd when the answer is accept/acceptForSession, else skips it
  *   !patch <file>    asks `item/fileChange/requestApproval` for adding <file>; writes it when accepted
  *   !ask             asks `item/tool/requestUserInput` and says the answer it got
- *   !hang            streams a delta, then waits until `turn/interrupt` (→ status `interrupted`)
+ *   !hang            streams a delta, then waits until `turn/interrupt` (→ status `interrupted`) or
+ *                    `turn/steer` (then says `steered: <input>` and completes)
  *   !fail            ends the turn with status `failed`
  *
  * Every message it receives is appended to `.fake-app-server.jsonl` in its cwd (the workspace),
@@ -129,8 +130,14 @@ async function runTurn(threadId, turnId, prompt, cwd) {
   if (prompt.includes('!hang')) {
     notify('item/started', { threadId, turnId, item: { type: 'agentMessage', id: `msg_${turnId}`, text: '' } });
     notify('item/agentMessage/delta', { threadId, turnId, itemId: `msg_${turnId}`, delta: 'working…' });
-    await new Promise((resolve) => (active.interrupted = resolve));
-    return finish('interrupted');
+    const steered = await new Promise((resolve) => {
+      active.interrupted = () => resolve(undefined);
+      active.steered = resolve;
+    });
+    if (steered === undefined) return finish('interrupted');
+    notify('item/completed', { threadId, turnId, item: { type: 'agentMessage', id: `msg_${turnId}`, text: 'working…' } });
+    await streamMessage(threadId, turnId, `steer_${turnId}`, `steered: ${steered}`);
+    return finish('completed');
   }
   if (prompt.includes('!fail')) {
     notify('error', { threadId, turnId, error: { message: 'the fake failed on purpose' }, willRetry: false });
@@ -166,11 +173,15 @@ createInterface({ input: process.stdin }).on('line', (line) => {
     case 'turn/start': {
       if (active) return fail(-32600, 'a turn is already running');
       const turnId = `turn_fake_${Date.now().toString(36)}`;
-      active = { threadId: params.threadId, turnId, interrupted: () => {} };
+      active = { threadId: params.threadId, turnId, interrupted: () => {}, steered: undefined };
       reply({ turn: { id: turnId, status: 'inProgress', items: [], error: null } });
       void runTurn(params.threadId, turnId, textOf(params.input), process.cwd());
       return;
     }
+    case 'turn/steer':
+      if (!active || active.turnId !== params.expectedTurnId || !active.steered) return fail(-32600, 'no active turn to steer');
+      reply({ turnId: active.turnId });
+      return active.steered(textOf(params.input));
     case 'turn/interrupt':
       reply({});
       if (active && active.turnId === params.turnId) active.interrupted();

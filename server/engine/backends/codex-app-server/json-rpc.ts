@@ -26,6 +26,8 @@ export class JsonRpcError extends Error {
   }
 }
 
+export class RequestTimedOut extends Error {}
+
 /** The connection ended (the process exited or was killed) before the answer came. */
 export class ConnectionClosed extends Error {}
 
@@ -68,11 +70,20 @@ export class JsonRpcConnection {
     return this.closedWith !== undefined;
   }
 
-  request<T = unknown>(method: string, params?: unknown): Promise<T> {
+  /** Sends a request; without an answer within `timeoutMs` it fails with a RequestTimedOut. */
+  request<T = unknown>(method: string, params?: unknown, timeoutMs?: number): Promise<T> {
     if (this.closedWith) return Promise.reject(this.closedWith);
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (r: unknown) => void, reject });
+      const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
+        this.pending.delete(id);
+        reject(new RequestTimedOut(`${method} got no answer within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const settle = <A>(fn: (a: A) => void) => (a: A) => {
+        clearTimeout(timer);
+        fn(a);
+      };
+      this.pending.set(id, { resolve: settle(resolve as (r: unknown) => void), reject: settle(reject) });
       this.send({ id, method, ...(params === undefined ? {} : { params }) });
     });
   }
