@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, notInArray, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { approval, sessionRequest } from '@/db/schema';
 import type { Principal } from '@/server/auth/principal';
 import { ownedWhere } from '@/server/core/access/owner-scope';
@@ -94,31 +94,30 @@ export async function listSessionRequests(deps: WorkDeps, principal: Principal, 
   });
 
   // Core approvals no backend request stands for: the engine's own tool calls waiting for a human.
-  const approvalWhere: SQL[] = [eq(approval.sessionId, session.id)];
+  // Asked in the same statement, so an approval committed with its request between the two reads
+  // is never taken for one of these.
+  const approvalWhere: SQL[] = [
+    eq(approval.sessionId, session.id),
+    sql`not exists (select 1 from ${sessionRequest} where ${sessionRequest.approvalId} = ${approval.id})`,
+  ];
   if (input.pendingOnly) approvalWhere.push(inArray(approval.status, PENDING_APPROVAL_STATUSES));
-  if (linked.length) approvalWhere.push(notInArray(approval.id, linked));
   const ownApprovals = await deps.db.select().from(approval).where(ownedWhere(principal, approval.ownerId, and(...approvalWhere))).orderBy(asc(approval.createdAt));
-  const backendApprovalIds = new Set(
-    input.pendingOnly ? [] : (await deps.db.select({ id: sessionRequest.approvalId }).from(sessionRequest).where(eq(sessionRequest.sessionId, session.id))).map((r) => r.id),
-  );
-  const fromEngine: SessionRequestDto[] = ownApprovals
-    .filter((a) => !backendApprovalIds.has(a.id))
-    .map((a) => {
-      const pending = isPendingApproval(a.status);
-      const params = { threadId, turnId: a.turnId, itemId: a.toolCallId, reason: `approval needed: ${a.summary}`, command: a.summary, cwd: session.workspacePath, toolName: a.toolName, input: a.input };
-      return {
-        requestId: a.id,
-        sessionId: session.id,
-        turnId: a.turnId,
-        method: approvalMethodOf(a.category),
-        kind: 'approval' as const,
-        params,
-        createdAt: a.createdAt,
-        resolvedAt: pending ? null : (a.decidedAt ?? a.createdAt),
-        resolved: !pending,
-        approval: { approvalId: a.id, status: a.status, command: a.summary, cwd: session.workspacePath, reason: params.reason, threadId, itemId: a.toolCallId },
-      };
-    });
+  const fromEngine: SessionRequestDto[] = ownApprovals.map((a) => {
+    const pending = isPendingApproval(a.status);
+    const params = { threadId, turnId: a.turnId, itemId: a.toolCallId, reason: `approval needed: ${a.summary}`, command: a.summary, cwd: session.workspacePath, toolName: a.toolName, input: a.input };
+    return {
+      requestId: a.id,
+      sessionId: session.id,
+      turnId: a.turnId,
+      method: approvalMethodOf(a.category),
+      kind: 'approval' as const,
+      params,
+      createdAt: a.createdAt,
+      resolvedAt: pending ? null : (a.decidedAt ?? a.createdAt),
+      resolved: !pending,
+      approval: { approvalId: a.id, status: a.status, command: a.summary, cwd: session.workspacePath, reason: params.reason, threadId, itemId: a.toolCallId },
+    };
+  });
 
   return [...fromBackend, ...fromEngine].sort((x, y) => x.createdAt.getTime() - y.createdAt.getTime());
 }
