@@ -157,13 +157,17 @@ function steerWhileRunning(deps: EngineDeps, item: WorkItem, proc: AppServerProc
   });
 }
 
-/** The session's own setting (EchoHelix `approval_policy`), else one that asks whenever the policy might. */
+/**
+ * Codex asks for everything but known-safe reads under `untrusted`, and the session policy then
+ * answers each request (allow, deny, or a human). A session whose policy needs a human or a
+ * refusal anywhere gets `untrusted` whatever its own `approval_policy` (EchoHelix) says, since a
+ * laxer one would let Codex act without asking — which only the admin may choose, through the
+ * policy. With nothing to ask about, the session's choice stands, `never` by default.
+ */
 function approvalPolicyOf(item: WorkItem, metadata: Record<string, unknown>): ApprovalPolicy {
+  if (item.policy.bash !== 'allow' || item.policy.write !== 'allow') return 'untrusted';
   const chosen = str(metadata.approval_policy);
-  if (chosen && (APPROVAL_POLICIES as readonly string[]).includes(chosen)) return chosen as ApprovalPolicy;
-  // Codex asks for everything but known-safe reads under `untrusted`; the session policy then
-  // answers each request (allow, deny, or ask a human). With nothing to ask about, it never asks.
-  return item.policy.bash === 'allow' && item.policy.write === 'allow' ? 'never' : 'untrusted';
+  return chosen && (APPROVAL_POLICIES as readonly string[]).includes(chosen) ? (chosen as ApprovalPolicy) : 'never';
 }
 
 function turnInput(messages: ModelMessage[], system: string | undefined, resumed: boolean): TurnInput {

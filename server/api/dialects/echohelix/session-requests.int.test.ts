@@ -206,6 +206,14 @@ describe('POST /api/v3/sessions/{session_id}/approvals/{request_id} (codex app-s
     expect((await device().get(`/api/v3/sessions/${session.id}/requests`)).body.items).toEqual([]);
   });
 
+  it('keeps asking when the session policy asks, whatever approval policy the session asked Codex for', async () => {
+    const workspace = path.join(workspaces, 'codex-lax');
+    fs.mkdirSync(workspace, { recursive: true });
+    const session = await createSession(s.services, adminPrincipal(), { workspacePath: workspace, model: 'codex:default', origin: 'test', metadata: { approval_policy: 'never' } });
+    expect(await turnEnds(session.id, await say(session.id, 'hi'))).toBe('succeeded');
+    expect(fakeAppServerLog(fs.realpathSync(workspace)).find((m) => m.method === 'thread/start')?.params).toMatchObject({ approvalPolicy: 'untrusted' });
+  });
+
   it('answers a question (item/tool/requestUserInput) with the result a client posts to …/requests/{request_id}', async () => {
     const { id } = await newSession('codex-ask', 'codex:default');
     const turnId = await say(id, '!ask');
