@@ -74,7 +74,7 @@ export async function* appServerTurn(deps: EngineDeps, item: WorkItem, opts: App
     return;
   }
   const pending: Array<{ method: string; params: unknown }> = [];
-  const cleanups: Array<() => void> = [];
+  let stopSteering = () => {};
   let flushTimer: NodeJS.Timeout | undefined;
   let written: Promise<unknown> = Promise.resolve();
   const flush = (): Promise<unknown> => {
@@ -82,7 +82,8 @@ export async function* appServerTurn(deps: EngineDeps, item: WorkItem, opts: App
     flushTimer = undefined;
     if (pending.length) {
       const batch = pending.splice(0).map((n) => ({ type: 'backend_notification', data: { method: n.method, params: n.params ?? null, turn_id: turnId } }));
-      written = written.then(() => appendAndCommit(deps, item.streamId, batch));
+      // One failed batch must not keep the later ones from being written.
+      written = written.then(() => appendAndCommit(deps, item.streamId, batch)).catch((err) => deps.log.error('writing backend notifications failed', err));
     }
     return written;
   };
@@ -103,8 +104,7 @@ export async function* appServerTurn(deps: EngineDeps, item: WorkItem, opts: App
     }
     // A thread Codex keeps has the conversation already; a new one gets what came before as text.
     const input = turnInput(opts.messages, thread.resumed ? undefined : item.system, thread.resumed);
-    const stopSteering = steerWhileRunning(deps, item, proc, opts);
-    cleanups.push(stopSteering);
+    stopSteering = steerWhileRunning(deps, item, proc, opts);
     const items = new Map<string, Record<string, unknown>>();
     const events = proc.runTurn({
       input,
@@ -119,14 +119,14 @@ export async function* appServerTurn(deps: EngineDeps, item: WorkItem, opts: App
           if (typeof started.id === 'string') items.set(started.id, started);
         }
         pending.push({ method: event.method, params: event.params });
-        flushTimer ??= setTimeout(() => void flush().catch((err) => deps.log.error('writing backend notifications failed', err)), NOTIFICATION_FLUSH_MS);
+        flushTimer ??= setTimeout(() => void flush(), NOTIFICATION_FLUSH_MS);
         continue;
       }
       yield event;
     }
   } finally {
-    for (const cleanup of cleanups) cleanup();
-    await flush().catch((err) => deps.log.error('writing backend notifications failed', err));
+    stopSteering();
+    await flush();
     pool.release(sessionId);
   }
 }
@@ -289,7 +289,11 @@ async function readAnswer(deps: EngineDeps, item: WorkItem, requestId: string, a
   const [row] = await deps.db.select().from(sessionRequest).where(eq(sessionRequest.id, requestId)).limit(1);
   if (!row) return { error: { code: -32000, message: 'the request is gone' } };
   if (row.resolvedAt) return row.error ? { error: row.error as JsonRpcErrorObject } : { result: row.result ?? {} };
-  if (!approvalId) return undefined;
+  if (!approvalId) {
+    // A question nobody answers must not hold the turn (and its worker slot) forever.
+    const timeoutMs = item.policy.approvalTimeoutMs ?? deps.env.approvalTimeoutMs;
+    return row.createdAt.getTime() + timeoutMs > Date.now() ? undefined : { error: { code: -32000, message: `no answer within ${Math.round(timeoutMs / 1000)} s` } };
+  }
   const [a] = await deps.db.select().from(approval).where(eq(approval.id, approvalId)).limit(1);
   if (!a) return { result: approvalAnswer(false) };
   if (isPendingApproval(a.status)) {
