@@ -77,7 +77,7 @@ export interface TurnOptions {
   onServerRequest(request: ServerRequest & { turnId: string | undefined }, signal: AbortSignal): Promise<ServerRequestAnswer>;
 }
 
-type Item = { kind: 'notification'; method: string; params: unknown } | { kind: 'closed' };
+type Item = { kind: 'notification'; method: string; params: unknown } | { kind: 'gone' };
 
 export class AppServerProcess {
   private readonly child: ChildProcess;
@@ -122,7 +122,7 @@ export class AppServerProcess {
     void this.exited.then(() => {
       this.exitedFlag = true;
       this.rpc.close(new Error(`${LABEL} exited${this.stderr.trim() ? `: ${this.stderr.trim().slice(-2000)}` : ''}`));
-      this.listener?.({ kind: 'closed' });
+      this.listener?.({ kind: 'gone' });
     });
     this.child.on('error', (err) => this.rpc.close(new Error(`${LABEL}: cannot run ${config.bin}: ${err.message}`)));
     this.child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (this.stderr = (this.stderr + chunk).slice(-STDERR_TAIL)));
@@ -195,7 +195,7 @@ export class AppServerProcess {
       return queue.shift()!;
     };
     this.listener = push;
-    if (!this.alive) push({ kind: 'closed' });
+    if (!this.alive) push({ kind: 'gone' });
 
     let turnId: string | undefined;
     let completed = false;
@@ -235,7 +235,7 @@ export class AppServerProcess {
       if (opts.signal.aborted) interrupt();
       for (;;) {
         const item = await next();
-        if (item.kind === 'closed') {
+        if (item.kind === 'gone') {
           if (!opts.signal.aborted) yield { type: 'error', message: `${LABEL} exited during the turn${this.stderr.trim() ? `: ${this.stderr.trim().slice(-2000)}` : ''}` };
           return;
         }
@@ -250,7 +250,7 @@ export class AppServerProcess {
           const usage = mapper.usage();
           if (usage) yield usage;
           const turn = isRecord(params.turn) ? params.turn : {};
-          if (turn.status === 'failed') {
+          if (CODEX_FAILED_TURN.has(str(turn.status) ?? '')) {
             const error = isRecord(turn.error) ? str(turn.error.message) : undefined;
             yield { type: 'error', message: `codex: ${error ?? mapper.lastError ?? 'turn failed'}` };
           }
@@ -292,7 +292,7 @@ export class AppServerProcess {
     let timer: NodeJS.Timeout | undefined;
     const ended = new Promise<boolean>((resolve) => {
       this.listener = (item) => {
-        if (item.kind === 'closed') resolve(false);
+        if (item.kind === 'gone') resolve(false);
         else if (item.method === 'turn/completed' && (!turnId || (isRecord(item.params) && isRecord(item.params.turn) && item.params.turn.id === turnId))) resolve(true);
       };
       timer = setTimeout(() => resolve(false), INTERRUPT_GRACE_MS);
@@ -337,6 +337,9 @@ function itemCall(item: Record<string, unknown>): ToolCall | undefined {
       return undefined;
   }
 }
+
+/** Codex's turn status (not Switchboard's) for a turn that failed. */
+const CODEX_FAILED_TURN = new Set(['failed']);
 
 /** Codex's item statuses (not Switchboard's) that mean the item did not succeed. */
 const CODEX_UNSUCCESSFUL_ITEM = new Set(['failed', 'declined']);
