@@ -107,6 +107,7 @@ export class Engine implements WorkEngine {
     clearTimeout(timer);
     for (const slot of slots) slot.abort.abort(new HandOver());
     const results = await Promise.all(slots.map((s) => s.done));
+    await this.executor.shutdown();
     // Handed back, or asked for again (steered, approved) while it ran: another worker takes it now.
     const handBack = slots.filter((s, i) => results[i] === 'released' || this.again.has(s.ref.id));
     this.again.clear();
@@ -118,6 +119,7 @@ export class Engine implements WorkEngine {
     this.stopListening?.();
     for (const slot of this.active.values()) slot.abort.abort(new HandOver());
     await Promise.allSettled([...this.active.values()].map((s) => s.done));
+    await this.executor.shutdown();
   }
 
   /** Claims nothing more; aborts still reach the work in progress. */

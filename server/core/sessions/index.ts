@@ -26,3 +26,5 @@ export {
   type SessionDto,
   type TurnDto,
 } from './session-dto';
+export { listSessionRequests, type ApprovalRequestView, type ListSessionRequestsInput, type SessionRequestDto } from './list-session-requests';
+export { resolveSessionRequest, type ResolveSessionRequestInput, type ResolveSessionRequestResult } from './resolve-session-request';

@@ -6,13 +6,14 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { asc, eq } from 'drizzle-orm';
-import { step } from '@/db/schema';
+import { asc, eq, inArray } from 'drizzle-orm';
+import { agentSession, step } from '@/db/schema';
 import type { Tx } from '@/server/core/events/append-event';
 import { inTransaction, type Emit } from '@/server/core/events/unit-of-work';
 import { artifactsDir } from '@/server/core/runs/export-run';
-import { isTerminalRun, isTerminalTurn, isUnstarted } from '@/server/core/work/status';
+import { isClosedSession, isTerminalRun, isTerminalTurn, isUnstarted } from '@/server/core/work/status';
 import { finish, markStarted } from '@/server/core/work/transitions';
+import { AppServerPool } from '../backends/codex-app-server/pool';
 import { decideNext, type StepView } from '../decide';
 import { loadWorkItem, type WorkRef } from '../work-item';
 import { acquireLease, releaseLease, watchLeasedWork } from './lease';
@@ -32,8 +33,35 @@ export interface AdvanceControl {
   handOver?: AbortSignal;
 }
 
+/** A session's app-server (Codex) stays up this long after its last turn. */
+const APP_SERVER_IDLE_MS = 15 * 60_000;
+
 export class Executor {
-  constructor(private readonly deps: EngineDeps) {}
+  private readonly deps: EngineDeps;
+
+  constructor(deps: EngineDeps) {
+    this.deps = {
+      ...deps,
+      appServers:
+        deps.appServers ??
+        new AppServerPool({
+          idleMs: APP_SERVER_IDLE_MS,
+          log: deps.log,
+          closedSessions: async (ids) =>
+            new Set((await deps.db.select({ id: agentSession.id, status: agentSession.status }).from(agentSession).where(inArray(agentSession.id, ids))).filter((s) => isClosedSession(s.status)).map((s) => s.id)),
+        }),
+    };
+  }
+
+  /** The app-server processes this process holds (for diagnostics and tests). */
+  get appServers(): AppServerPool | undefined {
+    return this.deps.appServers;
+  }
+
+  /** Stops what the executor keeps running between work items (app-server processes). */
+  async shutdown(): Promise<void> {
+    await this.deps.appServers?.shutdown();
+  }
 
   /** Advances the work as far as it can go now. Safe to call repeatedly and from several processes. */
   async advance(ref: WorkRef, control: AdvanceControl = {}): Promise<AdvanceResult> {

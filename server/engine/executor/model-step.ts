@@ -14,11 +14,13 @@ import { recordUsage } from '@/server/core/usage/record-usage';
 import { spentUsd } from '@/server/core/usage/spent';
 import { sandboxOf } from '@/server/core/work/policy';
 import { lockOwner, nextStepIndex } from '@/server/core/work/step-index';
+import { appServerOf } from '../backends/codex-app-server/app-server';
 import type { ToolCall } from '../backends/types';
 import { buildMessages } from '../context';
 import type { ModelOutput } from '../decide';
 import { toolSpecs } from '../tools/registry';
 import type { WorkItem } from '../work-item';
+import { appServerTurn } from './app-server-turn';
 import { addMessage, letReadersSeeIt, stopAborted, turnField, type EngineDeps, type LoadedStep } from './shared';
 
 const DELTA_FLUSH_MS = 40;
@@ -60,6 +62,9 @@ export async function modelCall(
   if (failure) return failModelStep(deps, item, stepId, failure);
 
   const messages = buildMessages(item, steps.map((s) => s.view), new Map(steps.map((s) => [s.view.id, s.toolName ?? ''])));
+  const inputSteps = steps.filter((st) => st.view.kind === 'input').map((st) => st.view.id);
+  /** Input steered in during the call that the backend took while it ran (an app-server's turn/steer). */
+  const steered: string[] = [];
   let text = '';
   let pending = '';
   const toolCalls: ToolCall[] = [];
@@ -92,7 +97,12 @@ export async function modelCall(
     else timer = setTimeout(flushInBackground, wait);
   };
   try {
-    for await (const ev of backend.call({ model, system: item.system, messages, tools: backend.kind === 'api' ? toolSpecs() : [], workspacePath: item.workspacePath, sandboxMode: sandboxOf(item.policy).mode, signal })) {
+    // A session turn on a backend with an app-server (Codex) runs on the session's long-lived process.
+    const appServer = item.kind === 'turn' ? appServerOf(backend) : undefined;
+    const events = appServer
+      ? appServerTurn(deps, item, { config: appServer, model, messages, signal, knownInputs: inputSteps, onSteered: (ids) => steered.push(...ids) })
+      : backend.call({ model, system: item.system, messages, tools: backend.kind === 'api' ? toolSpecs() : [], workspacePath: item.workspacePath, sandboxMode: sandboxOf(item.policy).mode, signal });
+    for await (const ev of events) {
       if (signal.aborted) break;
       if (ev.type === 'text_delta') {
         text += ev.text;
@@ -121,7 +131,7 @@ export async function modelCall(
     );
   }
   await flush();
-  const inputs = steps.filter((st) => st.view.kind === 'input').map((st) => st.view.id);
+  const inputs = [...inputSteps, ...steered];
   const output: ModelOutput = { text, toolCalls, inputs, ...(error ? { error } : {}) };
   await inTransaction(deps, async (tx, emit) => {
     await tx.update(step).set({ status: error ? 'failed' : 'succeeded', output: { ...output, usage }, completedAt: new Date() }).where(eq(step.id, stepId));

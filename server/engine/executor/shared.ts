@@ -9,6 +9,7 @@ import { newId } from '@/server/core/shared/ids';
 import type { Env } from '@/server/env';
 import type { EventBus } from '@/server/stream/bus';
 import type { SignalHub } from '@/server/stream/signals';
+import type { AppServerPool } from '../backends/codex-app-server/pool';
 import type { BackendRegistry } from '../backends/registry';
 import type { StepView } from '../decide';
 import type { Sandbox } from '../sandbox/bubblewrap';
@@ -25,6 +26,8 @@ export interface EngineDeps {
   signals: SignalHub;
   processId: string;
   log: { error(message: string, err?: unknown): void };
+  /** The app-server processes of the sessions this process executes (made by the executor when absent). */
+  appServers?: AppServerPool;
 }
 
 /**

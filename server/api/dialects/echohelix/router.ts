@@ -7,8 +7,24 @@ import * as health from './health';
 import * as pairing from './pairing';
 import * as runs from './runs';
 import * as sessionBackend from './session-backend';
+import * as sessionRequests from './session-requests';
 import * as sessions from './sessions';
 import * as usage from './usage';
 
-/** EchoHelix: liveness, pairing and devices, files, runs, interactive sessions, backends, usage and the emergency stop. */
-export const echohelix = defineDialect('echohelix', [health, pairing, devices, files, runs, sessions, sessionBackend, backends, usage, emergency]);
+/**
+ * EchoHelix, complete: liveness, pairing and devices, files, runs, interactive sessions with their
+ * backend requests and approvals, backends, usage and the emergency stop.
+ */
+export const echohelix = defineDialect('echohelix', [
+  health,
+  pairing,
+  devices,
+  files,
+  runs,
+  sessions,
+  sessionRequests,
+  sessionBackend,
+  backends,
+  usage,
+  emergency,
+]);

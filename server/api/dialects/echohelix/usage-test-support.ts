@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
+import { isTerminalRun, isTerminalTurn } from '@/server/core/work/status';
 import type { TestServer } from '@/server/testing/harness';
 
 /**
@@ -71,7 +72,7 @@ export async function finishedRun(s: TestServer, token: string, workspace: strin
   const body = (await res.json()) as { run_id: string };
   expect(res.status, JSON.stringify(body)).toBe(200);
   const id = body.run_id;
-  await waitFor(() => runStatus(s, token, id), (st) => st === 'succeeded', `run ${id}`);
+  expect(await waitFor(() => runStatus(s, token, id), (st) => !!st && isTerminalRun(st), `run ${id}`)).toBe('succeeded');
   return id;
 }
 
@@ -95,6 +96,6 @@ export async function finishedTurn(s: TestServer, token: string, sessionId: stri
     const session = (await (await s.fetch(`/v1/sessions/${sessionId}`, { token })).json()) as { turns: Array<{ id: string; status: string }> };
     return session.turns.find((t) => t.id === turnId)?.status;
   };
-  await waitFor(turnStatus, (st) => st === 'succeeded', `turn ${turnId}`);
+  expect(await waitFor(turnStatus, (st) => !!st && isTerminalTurn(st), `turn ${turnId}`)).toBe('succeeded');
   return turnId;
 }

@@ -22,6 +22,7 @@ import { isRecord, num, str } from '../shared/events';
 import type { Backend, BackendEvent, ModelCallRequest, ToolCall } from '../types';
 import { buildCliPrompt, parseJsonLine, TextJoiner, type CliConfig } from './common';
 import { exitError, type ProcessExit, type StreamParser } from './process';
+import { CODEX_PASS_ENV, CODEX_STATE_IN_HOME, type WithAppServer } from '../codex-app-server/app-server';
 
 const LABEL = 'codex';
 
@@ -137,9 +138,14 @@ export function createCodexParser(): StreamParser {
   };
 }
 
-export function createCodexBackend(config: CliConfig): Backend {
-  return createAgentCliBackend(
-    { provider: 'codex', displayName: 'Codex CLI', defaultBin: 'codex', defaultModels: ['default', 'gpt-5-codex', 'gpt-5'], args: codexArgs, parser: createCodexParser, passEnv: ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'CODEX_HOME'], stateInHome: ['.codex'] },
+/**
+ * Runs use `codex exec`; session turns use the same binary's `codex app-server` (see
+ * ../codex-app-server), configured from the same settings, which the backend carries for them.
+ */
+export function createCodexBackend(config: CliConfig): Backend & WithAppServer {
+  const backend = createAgentCliBackend(
+    { provider: 'codex', displayName: 'Codex CLI', defaultBin: 'codex', defaultModels: ['default', 'gpt-5-codex', 'gpt-5'], args: codexArgs, parser: createCodexParser, passEnv: CODEX_PASS_ENV, stateInHome: CODEX_STATE_IN_HOME },
     config,
   );
+  return { ...backend, appServer: { serverEnv: config.serverEnv, env: config.env, killGraceMs: config.killGraceMs, sandbox: config.sandbox, bin: config.bin ?? 'codex' } };
 }

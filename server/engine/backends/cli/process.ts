@@ -91,8 +91,76 @@ function trackGroup(pid: number): void {
   });
 }
 
+/** What `spawnSandboxed` needs: the command, where it runs, and what its sandbox lets it touch. */
+export interface SandboxedSpawn {
+  bin: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+  sandbox: Sandbox;
+  sandboxMode: SandboxMode;
+  writablePaths?: readonly string[];
+  /** `pipe` for a process we talk to (a JSON-RPC server); `ignore` makes stdin /dev/null. */
+  stdin: 'ignore' | 'pipe';
+}
+
+export interface SandboxedProcess {
+  child: ChildProcess;
+  pid: number | undefined;
+  /** Signals the whole process group (the sandbox and everything in it); a gone group is ignored. */
+  signalGroup(sig: NodeJS.Signals): void;
+}
+
+/** spawn() itself threw (bad arguments, resource limits); ENOENT and EACCES arrive as 'error' events. */
+export class SpawnFailed extends Error {}
+
+/**
+ * Starts a CLI agent in the sandbox as the leader of its own process group (see the file comment),
+ * with stdout and stderr piped. The group is SIGKILLed if the server exits while it runs. Throws
+ * SandboxUnavailableError or SpawnFailed.
+ */
+export function spawnSandboxed(options: SandboxedSpawn): SandboxedProcess {
+  const { bin, cwd } = options;
+  const command: SandboxedCommand = options.sandbox.wrap({
+    bin,
+    args: options.args,
+    cwd,
+    env: options.env,
+    mode: options.sandboxMode,
+    workspace: cwd,
+    network: true,
+    writablePaths: options.writablePaths,
+    // An agent installed under /tmp would otherwise vanish behind the sandbox's private /tmp.
+    readablePaths: path.isAbsolute(bin) ? [path.dirname(bin)] : [],
+  });
+  let child: ChildProcess;
+  try {
+    child = spawn(command.bin, command.args, { cwd: command.cwd, env: command.env as NodeJS.ProcessEnv, detached: true, stdio: [options.stdin, 'pipe', 'pipe'] });
+  } catch (err) {
+    throw new SpawnFailed((err as Error).message);
+  }
+  const pid = child.pid;
+  if (pid !== undefined) {
+    trackGroup(pid);
+    // The leader is gone; its pid may be reused, so it must not be signalled at server exit any more.
+    child.once('exit', () => liveGroups.delete(pid));
+  }
+  return {
+    child,
+    pid,
+    signalGroup(sig) {
+      if (pid === undefined) return;
+      try {
+        process.kill(-pid, sig);
+      } catch {
+        // ESRCH: the whole group is already gone.
+      }
+    },
+  };
+}
+
 export async function* runProcess(options: RunOptions): AsyncGenerator<BackendEvent> {
-  const { label, bin, args, cwd, signal, parser } = options;
+  const { label, bin, signal, parser } = options;
   const grace = options.killGraceMs ?? 1000;
   if (signal.aborted) return;
   try {
@@ -115,52 +183,25 @@ export async function* runProcess(options: RunOptions): AsyncGenerator<BackendEv
     return queue.shift()!;
   };
 
-  let command: SandboxedCommand;
+  let spawned: SandboxedProcess;
   try {
-    command = options.sandbox.wrap({
-      bin,
-      args,
-      cwd,
-      env: options.env,
-      mode: options.sandboxMode,
-      workspace: cwd,
-      network: true,
-      writablePaths: options.writablePaths,
-      // An agent installed under /tmp would otherwise vanish behind the sandbox's private /tmp.
-      readablePaths: path.isAbsolute(bin) ? [path.dirname(bin)] : [],
-    });
+    spawned = spawnSandboxed({ ...options, stdin: options.stdin === undefined ? 'ignore' : 'pipe' });
   } catch (err) {
-    if (!(err instanceof SandboxUnavailableError)) throw err;
-    yield { type: 'error', message: `${label}: ${err.message}` };
-    return;
+    if (err instanceof SandboxUnavailableError) {
+      yield { type: 'error', message: `${label}: ${err.message}` };
+      return;
+    }
+    if (err instanceof SpawnFailed) {
+      yield { type: 'error', message: `${label}: cannot run ${bin}: ${err.message}` };
+      return;
+    }
+    throw err;
   }
-
-  let child: ChildProcess;
-  try {
-    child = spawn(command.bin, command.args, {
-      cwd: command.cwd,
-      env: command.env as NodeJS.ProcessEnv,
-      detached: true,
-      stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-    });
-  } catch (err) {
-    yield { type: 'error', message: `${label}: cannot run ${bin}: ${(err as Error).message}` };
-    return;
-  }
-  const pid = child.pid;
-  if (pid !== undefined) trackGroup(pid);
+  const { child, pid, signalGroup } = spawned;
 
   let exited = false;
   let killing = false;
   const timers: NodeJS.Timeout[] = [];
-  const signalGroup = (sig: NodeJS.Signals) => {
-    if (pid === undefined) return;
-    try {
-      process.kill(-pid, sig);
-    } catch {
-      // ESRCH: the whole group is already gone.
-    }
-  };
   const killGroup = () => {
     if (killing || pid === undefined) return;
     killing = true;
@@ -180,8 +221,6 @@ export async function* runProcess(options: RunOptions): AsyncGenerator<BackendEv
   child.on('error', (error) => push({ kind: 'spawn-error', error }));
   child.on('exit', () => {
     exited = true;
-    // The leader is gone; its pid may be reused, so it must not be signalled at server exit any more.
-    if (pid !== undefined) liveGroups.delete(pid);
     push({ kind: 'exit' });
   });
   child.on('close', (code, sig) => push({ kind: 'close', code, signal: sig }));
