@@ -13,6 +13,7 @@ import { inTransaction, type Emit } from '@/server/core/events/unit-of-work';
 import { artifactsDir } from '@/server/core/runs/export-run';
 import { isClosedSession, isTerminalRun, isTerminalTurn, isUnstarted } from '@/server/core/work/status';
 import { finish, markStarted } from '@/server/core/work/transitions';
+import { sessionStream } from '@/server/core/events/streams';
 import { AppServerPool } from '../backends/codex-app-server/pool';
 import { decideNext, type StepView } from '../decide';
 import { loadWorkItem, type WorkRef } from '../work-item';
@@ -49,6 +50,7 @@ export class Executor {
           log: deps.log,
           closedSessions: async (ids) =>
             new Set((await deps.db.select({ id: agentSession.id, status: agentSession.status }).from(agentSession).where(inArray(agentSession.id, ids))).filter((s) => isClosedSession(s.status)).map((s) => s.id)),
+          watchClosed: (sessionId, onClosed) => deps.bus.subscribe(sessionStream(sessionId), (event) => event.type === 'session_closed' && onClosed()),
         }),
     };
   }

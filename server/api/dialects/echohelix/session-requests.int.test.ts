@@ -390,9 +390,10 @@ describe('codex app-server processes', () => {
     expect(pid).toBeDefined();
     expect(isAlive(pid!)).toBe(true);
 
-    // What closing a session records (its close use case sets the status); the pool notices it.
-    await s.services.db.update(agentSession).set({ status: 'closed', closedAt: new Date() }).where(eq(agentSession.id, id));
-    await until('the process to go', async () => (!isAlive(pid!) ? true : undefined));
+    // DELETE closes it; the pool hears the session_closed event and stops the process at once.
+    const closed = await s.fetch(`/api/v3/sessions/${id}`, { method: 'DELETE', token: key });
+    expect(closed.status).toBe(200);
+    await until('the process to go', async () => (!isAlive(pid!) ? true : undefined), 2_000);
     expect(pool.pids().has(id)).toBe(false);
 
     const other = await newSession('codex-shutdown', 'codex:default');

@@ -12,10 +12,15 @@ import { AppServerProcess, type AppServerConfig } from './app-server';
 export interface AppServerPoolOptions {
   /** A process without a turn for this long is stopped. */
   idleMs: number;
-  /** How often held sessions are checked (closed? idle?). */
+  /** How often held sessions are checked (closed? idle? dead?): the safety net behind `watchClosed`. */
   checkEveryMs?: number;
   /** Which of these sessions are closed (read from the store). */
   closedSessions(sessionIds: string[]): Promise<Set<string>>;
+  /**
+   * Calls `onClosed` as soon as the session is closed, by whichever process closed it; returns the
+   * unsubscribe. Without it, a closed session's process goes at the next check.
+   */
+  watchClosed?(sessionId: string, onClosed: () => void): () => void;
   log?: { error(message: string, err?: unknown): void };
 }
 
@@ -26,6 +31,7 @@ interface Held {
   lastUsed: number;
   /** What it was started with: a turn wanting another cwd or sandbox gets a fresh process. */
   key: string;
+  unwatch?: () => void;
 }
 
 export class AppServerPool {
@@ -56,7 +62,10 @@ export class AppServerPool {
     const process = await starting;
     const existing = this.held.get(sessionId);
     if (existing?.process === process) existing.inUse++;
-    else this.held.set(sessionId, { process, inUse: 1, lastUsed: Date.now(), key });
+    else {
+      const unwatch = this.options.watchClosed?.(sessionId, () => void this.close(sessionId).catch((err) => this.options.log?.error('stopping a closed session\'s app-server failed', err)));
+      this.held.set(sessionId, { process, inUse: 1, lastUsed: Date.now(), key, unwatch });
+    }
     this.ensureTimer();
     if (this.stopped) {
       await this.close(sessionId);
@@ -77,6 +86,7 @@ export class AppServerPool {
     const h = this.held.get(sessionId);
     if (!h) return;
     this.held.delete(sessionId);
+    h.unwatch?.();
     await h.process.kill();
   }
 
@@ -114,7 +124,7 @@ export class AppServerPool {
 
   private ensureTimer(): void {
     if (this.timer || this.stopped) return;
-    this.timer = setInterval(() => void this.check().catch((err) => this.options.log?.error('checking app-server processes failed', err)), this.options.checkEveryMs ?? 2_000);
+    this.timer = setInterval(() => void this.check().catch((err) => this.options.log?.error('checking app-server processes failed', err)), this.options.checkEveryMs ?? 30_000);
     this.timer.unref();
   }
 }
