@@ -25,6 +25,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { SandboxUnavailableError, type Sandbox, type SandboxedCommand, type SandboxMode } from '../../sandbox/bubblewrap';
 import type { BackendEvent } from '../types';
+import { asyncQueue } from '../shared/async-queue';
 
 export interface ProcessExit {
   code: number | null;
@@ -171,17 +172,7 @@ export async function* runProcess(options: RunOptions): AsyncGenerator<BackendEv
     return;
   }
 
-  const queue: Item[] = [];
-  let wake: (() => void) | undefined;
-  const push = (item: Item) => {
-    queue.push(item);
-    wake?.();
-    wake = undefined;
-  };
-  const next = async (): Promise<Item> => {
-    while (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
-    return queue.shift()!;
-  };
+  const { push, next } = asyncQueue<Item>();
 
   let spawned: SandboxedProcess;
   try {

@@ -23,6 +23,7 @@ import type { BackendEvent, ToolCall } from '../types';
 import { childEnv, homePaths, TextJoiner, type CliConfig } from '../cli/common';
 import { spawnSandboxed } from '../cli/process';
 import { JsonRpcConnection, RequestTimedOut, type JsonRpcErrorObject, type ServerRequest } from './json-rpc';
+import { asyncQueue } from '../shared/async-queue';
 
 const LABEL = 'codex app-server';
 /** Variables of the server's environment Codex authenticates with, as for `codex exec`. */
@@ -183,17 +184,7 @@ export class AppServerProcess {
     let done!: () => void;
     this.busy = new Promise((resolve) => (done = resolve));
 
-    const queue: Item[] = [];
-    let wake: (() => void) | undefined;
-    const push = (item: Item) => {
-      queue.push(item);
-      wake?.();
-      wake = undefined;
-    };
-    const next = async (): Promise<Item> => {
-      while (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
-      return queue.shift()!;
-    };
+    const { push, next } = asyncQueue<Item>();
     this.listener = push;
     if (!this.alive) push({ kind: 'gone' });
 
