@@ -1,6 +1,5 @@
 /** EchoHelix runs: submit, read, cancel, and follow as Event v2 over WebSocket. */
 import { z } from 'zod';
-import { modelOfProvider } from '@/server/core/models';
 import * as runs from '@/server/core/runs';
 import { policyForSandbox } from '@/server/core/work/sandbox-policy';
 import { RUN_TERMINAL_EVENTS } from '@/server/core/work/status';
@@ -8,7 +7,7 @@ import { resolveCursor } from '@/server/stream/sse';
 import { endpoint } from '../endpoint';
 import { idParam, streamQuery } from '../schemas';
 import { workload } from './guards';
-import { backendOfProvider, providerOfBackend } from './shapes/backends';
+import { modelRefOf } from './shapes/backends';
 import {
   ATTACHMENTS_FOLDER,
   backendOfRun,
@@ -35,11 +34,7 @@ export const submitRun = endpoint({
   input: runSubmitRequest,
   output: runSubmitResponse,
   handler: async ({ deps, principal, input }) => {
-    const model = modelOfProvider(
-      deps,
-      { provider: providerOfBackend(input.backend), model: input.options?.model },
-      { fields: { provider: 'backend', model: 'options.model' }, nameOf: backendOfProvider },
-    );
+    const model = modelRefOf(deps, input.backend, input.options?.model, 'options.model');
     const run = await runs.createRun(deps, principal, {
       workspacePath: input.workspace_path,
       prompt: input.prompt,

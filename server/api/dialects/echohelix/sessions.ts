@@ -1,7 +1,6 @@
 /** EchoHelix interactive sessions: create, list, read, close, turns (start or steer), interrupt, and their event socket. */
 import { z } from 'zod';
 import type { Principal } from '@/server/auth/principal';
-import * as models from '@/server/core/models';
 import * as sessions from '@/server/core/sessions';
 import { AppError } from '@/server/core/shared/errors';
 import { policyFromCodex } from '@/server/core/work/codex-policy';
@@ -10,11 +9,11 @@ import { resolveCursor } from '@/server/stream/sse';
 import { endpoint } from '../endpoint';
 import { idParam, pagination, streamQuery } from '../schemas';
 import { workload } from './guards';
+import { modelRefOf } from './shapes/backends';
 import {
   backendOf,
   createSessionInput,
   echohelixSession,
-  modelRefFor,
   partsOfTurnInput,
   startTurnResponse,
   textOfTurnInput,
@@ -26,12 +25,6 @@ import {
 } from './shapes/sessions';
 
 const sessionId = idParam('session_id');
-
-/** The first model of each provider this server has: what a session on a backend runs unless it names a model. */
-export async function firstModelOf(deps: Services, principal: Principal): Promise<(provider: string) => string | undefined> {
-  const { models: all } = await models.listModels(deps, principal);
-  return (provider) => all.find((m) => m.provider === provider)?.ref;
-}
 
 /**
  * Core says "no turn is in progress" as a 409 (agentd's cancel); EchoHelix documents a 400 for an
@@ -55,8 +48,7 @@ export async function takeTurn(deps: Services, principal: Principal, id: string,
   if (input.steer) {
     return noActiveTurnIsBadRequest(sessions.steerTurn(deps, principal, { sessionId: id, text: textOfTurnInput(input, fields), expectedTurnId: input.expected_turn_id }));
   }
-  const backend = input.model ? backendOf(await sessions.getSession(deps, principal, { id })) : undefined;
-  const model = backend ? modelRefFor(await firstModelOf(deps, principal), backend, input.model) : undefined;
+  const model = input.model ? modelRefOf(deps, backendOf(await sessions.getSession(deps, principal, { id })), input.model) : undefined;
   return sessions.startTurn(deps, principal, {
     sessionId: id,
     parts: partsOfTurnInput(input, fields),
@@ -78,7 +70,7 @@ export const createSession = endpoint({
   handler: async ({ deps, principal, input }) => {
     const session = await sessions.createSession(deps, principal, {
       workspacePath: input.workspace_path,
-      model: modelRefFor(await firstModelOf(deps, principal), input.backend, input.model),
+      model: modelRefOf(deps, input.backend, input.model),
       policy: policyFromCodex({ approvalPolicy: input.approval_policy, sandbox: input.sandbox }),
       origin: 'echohelix',
       metadata: {

@@ -8,7 +8,7 @@ import type { StoredEvent } from '@/server/core/events/streams';
 import type { messagePartSchema, SessionDetailDto, SessionDto } from '@/server/core/sessions';
 import { badRequest } from '@/server/core/shared/errors';
 import { isClosedSession, isFailed, type SessionStatus, type TurnStatus } from '@/server/core/work/status';
-import { backendOfProvider, providerOfBackend } from './backends';
+import { backendOfProvider } from './backends';
 
 type MessagePart = z.infer<typeof messagePartSchema>;
 
@@ -102,19 +102,6 @@ export const turnInput = z.object({
 export type TurnInput = z.infer<typeof turnInput>;
 
 export const startTurnResponse = z.object({ session_id: z.string(), thread_id: z.string(), turn_id: z.string(), status: z.string() });
-
-/**
- * The model ref for a session on `backend`: a full `provider:model` ref as given, a bare model
- * name on the backend's provider, or the backend's first model. A backend this server lacks is a
- * 400 naming `backend`.
- */
-export function modelRefFor(available: (provider: string) => string | undefined, backend: string, model: string | undefined): string {
-  const provider = providerOfBackend(backend);
-  const firstModel = available(provider);
-  if (!firstModel) throw badRequest(`backend ${backend} is not available on this server`, 'backend');
-  if (!model) return firstModel;
-  return model.includes(':') ? model : `${provider}:${model}`;
-}
 
 /**
  * The message parts of a turn's input: `prompt`, then the `input` items (text, and images inside
