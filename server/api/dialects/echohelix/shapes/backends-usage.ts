@@ -5,11 +5,10 @@ import type * as usage from '@/server/core/usage';
 import { isoTime } from '../../schemas';
 import { backendOfProvider, providerOfBackend } from './backends';
 import { parseGoDuration } from './go-duration';
+import { EVENT_V2_TYPES } from './runs';
 
 // ---- Backends ------------------------------------------------------------------------------------
 
-/** The Event v2 types a run's stream carries, whatever the backend (the engine normalises them). */
-const EVENT_TYPES = ['token', 'tool_call', 'tool_result', 'patch', 'status', 'done', 'error'] as const;
 const SCHEMA_VERSIONS = ['v1', 'v2'] as const;
 const COMPAT_FIELDS = ['text', 'status', 'is_error'] as const;
 
@@ -36,7 +35,7 @@ export function toEchohelixBackend(b: models.BackendStatus): z.input<typeof echo
     health: b.health,
     capabilities: {
       backend: name,
-      event_types: [...EVENT_TYPES],
+      event_types: [...EVENT_V2_TYPES],
       // Every backend's call ends on abort: HTTP requests are aborted, CLI process groups killed.
       supports_cancel: true,
       // CLI agents run with pipes, never a terminal.

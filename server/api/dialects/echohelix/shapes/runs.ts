@@ -168,7 +168,9 @@ export function toEchohelixRun(run: RunDto): z.infer<typeof echohelixRun> {
 
 // ---- Event v2 ---------------------------------------------------------------------------------
 
-type EventType = 'token' | 'tool_call' | 'tool_result' | 'patch' | 'status' | 'done' | 'error';
+/** Event v2's types (`reference/echohelix-event.v2.schema.json`); the backends listing advertises them. */
+export const EVENT_V2_TYPES = ['token', 'tool_call', 'tool_result', 'patch', 'status', 'done', 'error'] as const;
+type EventType = (typeof EVENT_V2_TYPES)[number];
 type Channel = 'final' | 'working' | 'system';
 type Format = 'markdown' | 'plain' | 'json' | 'diff';
 type Role = 'assistant' | 'system';
