@@ -23,8 +23,9 @@ beforeAll(async () => {
   const turns: Array<{ sessionId: string; turnId: string }> = [];
   for (let i = 0; i < 6; i++) {
     const session = await createSession(s.services, admin, { workspacePath: workspace, origin: 'test' });
-    const { turnId } = await postMessage(s.services, admin, { sessionId: session.id, role: 'user', parts: [{ type: 'text', text: `hello ${i}` }] });
+    // The note goes first: once the user's message has started a turn, the agent's answer may land before anything posted after it.
     await postMessage(s.services, admin, { sessionId: session.id, role: 'system', parts: [{ type: 'text', text: `note ${i}` }] });
+    const { turnId } = await postMessage(s.services, admin, { sessionId: session.id, role: 'user', parts: [{ type: 'text', text: `hello ${i}` }] });
     turns.push({ sessionId: session.id, turnId: turnId! });
     ids.unshift(session.id);
   }
@@ -71,8 +72,8 @@ describe('GET /v1/sessions', () => {
     for (const listed of page.sessions) {
       expect(listed).toEqual(await getSession(s.services, admin, { id: listed.id }));
       expect(listed.messages.map((m) => [m.role, m.sequence])).toEqual([
-        ['user', 1],
-        ['system', 2],
+        ['system', 1],
+        ['user', 2],
         ['assistant', 3],
       ]);
       expect(listed.turns.map((t) => t.status)).toEqual(['succeeded']);
