@@ -129,8 +129,9 @@ describe('WebSocket writer fan-out', () => {
     expect(first).toEqual(Array.from({ length: fromSeq - 1 }, (_, i) => i + 1));
     expect(fromSeq).toBeLessThan(total);
 
-    // The resume replays ~100 messages of 100 KB, far past the pending limit: a reader that keeps up is paced, not dropped.
-    const rest = await collectRaw(`${base}/${stream}?${limits}&from_seq=${fromSeq}`);
+    // The resume replays ~100 messages of 100 KB, far past the pending limit: a reader that keeps up
+    // is paced, not dropped (a longer grace, so a test process stalled by a busy machine still keeps up).
+    const rest = await collectRaw(`${base}/${stream}?with_data=1&max_pending_bytes=65536&slow_reader_ms=5000&from_seq=${fromSeq}`);
     expect(rest.code).toBe(1000);
     expect([...first, ...seqsOf(rest.messages)]).toEqual(Array.from({ length: total }, (_, i) => i + 1));
   });
