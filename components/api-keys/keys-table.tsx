@@ -1,6 +1,7 @@
 import { formatDateTime } from '@/lib/format';
 import type { ApiKey } from '@/lib/types';
 import { RevokeKeyButton } from './revoke-key-button';
+import { ScopeChips } from '@/components/ui/scope-chips';
 
 /** Only the first characters of a key are stored in the clear; they are enough to recognise it. */
 function keyHint(apiKey: ApiKey): string {
@@ -40,13 +41,7 @@ export function KeysTable({ keys }: { keys: ApiKey[] }) {
                 <code>{keyHint(apiKey)}</code>
               </td>
               <td>
-                <ul className="chips">
-                  {apiKey.scopes.map((scope) => (
-                    <li key={scope} className="chip">
-                      {scope}
-                    </li>
-                  ))}
-                </ul>
+                <ScopeChips scopes={apiKey.scopes} />
               </td>
               <td>{formatDateTime(apiKey.createdAt)}</td>
               <td>

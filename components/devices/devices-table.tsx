@@ -2,6 +2,7 @@ import { formatDateTime } from '@/lib/format';
 import type { Device } from '@/lib/types';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { RenameDevice, RevokeDevice } from './device-actions';
+import { ScopeChips } from '@/components/ui/scope-chips';
 
 /** `elix1` and the first hex digits are enough to tell devices apart; the full address is on hover. */
 const shortAddress = (address: string) => `${address.slice(0, 13)}…`;
@@ -34,13 +35,7 @@ export function DevicesTable({ devices, showOwner }: { devices: Device[]; showOw
               </td>
               {showOwner && <td>{device.ownerId}</td>}
               <td>
-                <ul className="chips">
-                  {device.permissions.map((scope) => (
-                    <li key={scope} className="chip">
-                      {scope}
-                    </li>
-                  ))}
-                </ul>
+                <ScopeChips scopes={device.permissions} />
               </td>
               <td>
                 <RelativeTime value={device.createdAt} />

@@ -9,6 +9,7 @@ import { CopyButton } from '@/components/ui/copy-button';
 import { ErrorAlert } from '@/components/ui/error-alert';
 import styles from './devices.module.css';
 import { PairingQr } from './pairing-qr';
+import { ScopeChips } from '@/components/ui/scope-chips';
 
 /** How long the code may wait for the device; short, since whoever sees it can pair. */
 const PAIR_WINDOWS = [
@@ -48,13 +49,7 @@ function OpenPairing({ pairing, onDone }: { pairing: PairingStarted; onDone: () 
         </dd>
         <dt>Scopes</dt>
         <dd>
-          <ul className="chips">
-            {pairing.permissions.map((scope) => (
-              <li key={scope} className="chip">
-                {scope}
-              </li>
-            ))}
-          </ul>
+          <ScopeChips scopes={pairing.permissions} />
         </dd>
       </dl>
       <details>

@@ -1,5 +1,6 @@
 'use client';
 import { usePrincipal } from '@/components/shell/principal-context';
+import { ScopeChips } from '@/components/ui/scope-chips';
 
 const KIND_LABELS: Record<string, string> = {
   user: 'User account',
@@ -32,13 +33,7 @@ export function PrincipalPanel() {
       {principal.scopes.length === 0 ? (
         <p className="muted">No scopes: this session can only read its own profile.</p>
       ) : (
-        <ul className="chips" aria-label="Scopes">
-          {principal.scopes.map((scope) => (
-            <li key={scope} className="chip">
-              {scope}
-            </li>
-          ))}
-        </ul>
+        <ScopeChips scopes={principal.scopes} label="Scopes" />
       )}
       {principal.scopes.includes('admin') && <p className="muted">The admin scope includes every other scope.</p>}
     </section>

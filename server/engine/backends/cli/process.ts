@@ -42,18 +42,9 @@ export interface StreamParser {
   end(exit: ProcessExit): BackendEvent[];
 }
 
-export interface RunOptions {
+export interface RunOptions extends Omit<SandboxedSpawn, 'stdin'> {
   /** Provider name, prefixed to error messages. */
   label: string;
-  bin: string;
-  args: string[];
-  cwd: string;
-  env: Record<string, string>;
-  sandbox: Sandbox;
-  /** The work's sandbox mode; the network is always on (the agent talks to its own API). */
-  sandboxMode: SandboxMode;
-  /** The CLI's own state (its login): writable in the sandbox. */
-  writablePaths?: readonly string[];
   /** Written to stdin, which is then closed. Without it stdin is /dev/null, so no CLI waits on it. */
   stdin?: string;
   signal: AbortSignal;
@@ -99,7 +90,9 @@ export interface SandboxedSpawn {
   cwd: string;
   env: Record<string, string>;
   sandbox: Sandbox;
+  /** The work's sandbox mode; the network is always on (the agent talks to its own API). */
   sandboxMode: SandboxMode;
+  /** The CLI's own state (its login): writable in the sandbox. */
   writablePaths?: readonly string[];
   /** `pipe` for a process we talk to (a JSON-RPC server); `ignore` makes stdin /dev/null. */
   stdin: 'ignore' | 'pipe';
